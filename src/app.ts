@@ -1,0 +1,64 @@
+/**
+ * Builds the Fastify app from its dependencies. It never listens: server.ts does, and tests use app.inject().
+ */
+import { randomUUID } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import view from '@fastify/view';
+import nunjucks from 'nunjucks';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type pg from 'pg';
+import type { Config } from './config.js';
+import { registerErrorHandling } from './errors.js';
+import { healthRoutes } from './health/routes.js';
+import { homeRoutes } from './home/routes.js';
+import { registerStatic } from './web/static.js';
+import { viewOptions } from './web/views.js';
+import { viewsDir } from './paths.js';
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  pool: pg.Pool;
+  /** pino options, or false for no logs (tests). Defaults to the config's level. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+  interface FastifyReply {
+    /** Merged into every template's context by @fastify/view. */
+    locals: Record<string, unknown>;
+  }
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Typed as the default HTTP/1 instance so area plugins type-check against it.
+  const app: FastifyInstance = Fastify({
+    logger: deps.logger ?? { level: deps.config.logLevel },
+    genReqId: () => randomUUID(),
+    // Fly's proxy terminates TLS and sets X-Forwarded-*; trust exactly one hop so rate limits see the client IP.
+    trustProxy: deps.config.env === 'production' ? (_address: string, hop: number) => hop < 1 : false,
+    bodyLimit: 512 * 1024,
+  });
+  app.decorate('deps', deps);
+  app.decorateRequest('user', null);
+
+  await app.register(formbody);
+  await app.register(cookie);
+  await app.register(view, { engine: { nunjucks }, templates: viewsDir, options: viewOptions });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('preHandler', async (request, reply) => {
+    reply.locals = { ...(reply.locals ?? {}), currentUser: request.user, currentPath: request.url.split('?')[0] };
+  });
+
+  registerErrorHandling(app);
+  await registerStatic(app);
+  await app.register(healthRoutes);
+  await app.register(homeRoutes);
+  return app;
+}

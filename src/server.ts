@@ -1,0 +1,42 @@
+/**
+ * The web process: config -> database -> migrations -> app -> listen, and a graceful stop on SIGTERM/SIGINT.
+ */
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { migrate } from './db/migrate.js';
+import { openDatabase } from './db/open.js';
+import { formatIntegrationTable, integrationStatus } from './integrations.js';
+import { onShutdownSignal } from './shutdown.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const db = await openDatabase(config, { applicationName: 'bench-web', log: (m) => console.log(m) });
+  await migrate(db.pool, { log: (m) => console.log(m) });
+  const app = await buildApp({ config, pool: db.pool });
+
+  const rows = integrationStatus(config);
+  app.log.info(`integrations:\n${formatIntegrationTable(rows)}`);
+  for (const row of rows.filter((r) => r.state === 'half')) app.log.warn(`${row.name} is half-configured: ${row.detail}`);
+
+  onShutdownSignal(async (signal) => {
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await db.close();
+  });
+
+  await app.listen({ host: config.host, port: config.port });
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+/**
+ * Static files, all served by the app itself (no CDN): our CSS and scripts, the built client bundles, and the
+ * browser libraries straight from node_modules.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { builtPublicDir, nodeModulesDir, publicDir } from '../paths.js';
+
+export async function registerStatic(app: FastifyInstance): Promise<void> {
+  const maxAge = 60 * 60 * 1000;
+  await app.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge });
+  // The build writes bundles here; make sure the folder exists so a fresh checkout still boots.
+  mkdirSync(builtPublicDir, { recursive: true });
+  await app.register(fastifyStatic, { root: builtPublicDir, prefix: '/assets/', decorateReply: false, maxAge });
+  const htmx = join(nodeModulesDir, 'htmx.org', 'dist');
+  if (existsSync(htmx)) {
+    await app.register(fastifyStatic, { root: htmx, prefix: '/vendor/htmx/', decorateReply: false, maxAge, allowedPath: (p) => p === '/htmx.min.js' || p === '/htmx.js' });
+  }
+}

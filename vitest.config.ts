@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects so each can run alone: `npm run test:unit` needs no database.
+export default defineConfig({
+  test: {
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/helpers/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Files run in parallel, each against its own database cloned from the migrated template.
+          fileParallelism: true,
+        },
+      },
+    ],
+  },
+});
