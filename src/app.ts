@@ -12,6 +12,9 @@ import type { Config } from './config.js';
 import { registerErrorHandling } from './errors.js';
 import { healthRoutes } from './health/routes.js';
 import { homeRoutes } from './home/routes.js';
+import authPlugin from './auth/plugin.js';
+import { authRoutes } from './auth/routes.js';
+import type { AppSecrets } from './auth/secrets.js';
 import { registerStatic } from './web/static.js';
 import { viewOptions } from './web/views.js';
 import { viewsDir } from './paths.js';
@@ -19,6 +22,8 @@ import { viewsDir } from './paths.js';
 export interface AppDeps {
   config: Readonly<Config>;
   pool: pg.Pool;
+  /** Generated once per installation and kept in the database (see auth/secrets.ts). */
+  secrets: AppSecrets;
   /** pino options, or false for no logs (tests). Defaults to the config's level. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -46,7 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('user', null);
 
   await app.register(formbody);
-  await app.register(cookie);
+  await app.register(cookie, { secret: deps.secrets.cookieSecret });
   await app.register(view, { engine: { nunjucks }, templates: viewsDir, options: viewOptions });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -57,8 +62,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app);
+  await app.register(authPlugin, { config: deps.config, secrets: deps.secrets });
   await registerStatic(app);
   await app.register(healthRoutes);
   await app.register(homeRoutes);
+  await app.register(authRoutes, { secrets: deps.secrets });
   return app;
 }

@@ -64,7 +64,17 @@ interface ErrorView {
   requestId: string;
 }
 
+const CSRF_ERRORS = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
+
 function toView(error: FastifyError | AppError | Error, request: FastifyRequest): ErrorView {
+  if (CSRF_ERRORS.has((error as FastifyError).code)) {
+    return {
+      status: 403,
+      code: 'forbidden',
+      message: 'This form has expired or did not come from this site. Reload the page and try again.',
+      requestId: request.id,
+    };
+  }
   if (error instanceof AppError) {
     return { status: error.status, code: error.code, message: error.message, requestId: request.id };
   }
@@ -83,6 +93,8 @@ function toView(error: FastifyError | AppError | Error, request: FastifyRequest)
 
 export async function sendError(request: FastifyRequest, reply: FastifyReply, view: ErrorView): Promise<void> {
   reply.status(view.status);
+  // Errors raised before the preHandler hooks (auth, CSRF) still render the layout for the right person.
+  reply.locals = { ...reply.locals, currentUser: request.user, currentPath: request.url.split('?')[0] };
   if (wantsJson(request)) {
     await reply.send({ error: { code: view.code, message: view.message, requestId: view.requestId } });
     return;

@@ -4,6 +4,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
+import { loadAppSecrets } from './auth/secrets.js';
 import { openDatabase } from './db/open.js';
 import { formatIntegrationTable, integrationStatus } from './integrations.js';
 import { onShutdownSignal } from './shutdown.js';
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
   }
   const db = await openDatabase(config, { applicationName: 'bench-web', log: (m) => console.log(m) });
   await migrate(db.pool, { log: (m) => console.log(m) });
-  const app = await buildApp({ config, pool: db.pool });
+  const secrets = await loadAppSecrets(db.pool);
+  const app = await buildApp({ config, pool: db.pool, secrets });
 
   const rows = integrationStatus(config);
   app.log.info(`integrations:\n${formatIntegrationTable(rows)}`);

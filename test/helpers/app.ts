@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { loadAppSecrets } from '../../src/auth/secrets.js';
 
 export const baseTestEnv: Record<string, string> = { NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1' };
 
@@ -16,7 +17,8 @@ export async function buildTestApp(
   db: { url: string; pool: pg.Pool },
   opts: { env?: Record<string, string | undefined>; setup?: (app: FastifyInstance) => void | Promise<void> } = {},
 ): Promise<FastifyInstance> {
-  const app = await buildApp({ config: testConfig(db, opts.env), pool: db.pool, logger: false });
+  const secrets = await loadAppSecrets(db.pool);
+  const app = await buildApp({ config: testConfig(db, opts.env), pool: db.pool, secrets, logger: false });
   await opts.setup?.(app);
   await app.ready();
   return app;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { generateAppSecrets } from '../../src/auth/secrets.js';
 import { loadConfig } from '../../src/config.js';
 import { createPool } from '../../src/db/pool.js';
 import { freePort } from '../../src/db/embedded.js';
@@ -12,7 +13,9 @@ describe('/__health', () => {
     // A pool pointed at a port nobody listens on: any query would fail, so a 200 proves the DB is not touched.
     const deadUrl = `postgres://nobody:x@127.0.0.1:${await freePort()}/none`;
     const pool = createPool(deadUrl, { max: 1 });
-    const app = await buildApp({ config: loadConfig({ DATABASE_URL: deadUrl, LOG_LEVEL: 'silent' }), pool, logger: false });
+    // Secrets normally come from the database; here they are made in memory so nothing at all touches it.
+    const secrets = await generateAppSecrets();
+    const app = await buildApp({ config: loadConfig({ DATABASE_URL: deadUrl, LOG_LEVEL: 'silent' }), pool, secrets, logger: false });
     await expect(pool.query('SELECT 1')).rejects.toThrow();
     const res = await app.inject('/__health');
     expect(res.statusCode).toBe(200);

@@ -1,0 +1,37 @@
+/**
+ * /login, local sign-in and sign-out. Sign-in with GitHub through Supabase plugs in beside the local button.
+ */
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors.js';
+import { LOCAL_OPERATOR_ID } from './access.js';
+import { ACCESS_COOKIE, clearSessionCookies, safeNext, sessionCookieOptions } from './cookies.js';
+import { upsertUser } from './queries.js';
+import type { AppSecrets } from './secrets.js';
+import { signLocalToken } from './tokens.js';
+
+const LOCAL_TTL_SECONDS = 12 * 3600;
+
+export async function authRoutes(app: FastifyInstance, opts: { secrets: AppSecrets }): Promise<void> {
+  app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) => {
+    if (request.user) return reply.redirect(safeNext(request.query.next));
+    return reply.view('pages/auth/login.njk', {
+      next: safeNext(request.query.next),
+      localSignIn: app.auth.localSignInEnabled,
+      githubSignIn: Boolean(app.deps.config.supabase.url && app.deps.config.supabase.anonKey),
+    });
+  });
+
+  app.post<{ Body: { next?: string } }>('/login/local', async (request, reply) => {
+    if (!app.auth.localSignInEnabled) throw new AppError('not_found', 'Page not found');
+    const operator = { id: LOCAL_OPERATOR_ID, email: 'operator@localhost', displayName: 'Local operator' };
+    await upsertUser(app.deps.pool, operator);
+    const token = await signLocalToken(opts.secrets.localKey, { sub: operator.id, email: operator.email, name: operator.displayName }, LOCAL_TTL_SECONDS);
+    reply.setCookie(ACCESS_COOKIE, token, sessionCookieOptions(request, LOCAL_TTL_SECONDS));
+    return reply.redirect(safeNext(request.body?.next), 303);
+  });
+
+  app.post('/logout', async (_request, reply) => {
+    clearSessionCookies(reply);
+    return reply.redirect('/', 303);
+  });
+}

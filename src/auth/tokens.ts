@@ -1,0 +1,85 @@
+/**
+ * Access-token verification. Every trusted issuer is listed with its own key source and the algorithms its keys use;
+ * the issuer claim only selects which entry to try, and jose then checks signature, algorithm, issuer, audience
+ * and expiry against that entry. The token header's `alg` is never trusted on its own, so `alg: none` or an HS256
+ * token signed with a public key fails. Every failure is the same outcome: not signed in.
+ */
+import { decodeJwt, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey, type CryptoKey } from 'jose';
+import type { LocalSigningKey } from './secrets.js';
+
+export const LOCAL_ISSUER = 'bench-local';
+export const AUDIENCE = 'authenticated';
+
+export interface TrustedIssuer {
+  issuer: string;
+  algorithms: string[];
+  key: CryptoKey | Uint8Array | JWTVerifyGetKey;
+  /** Where the identity came from, for the access policy (local tokens only exist in local mode). */
+  kind: 'local' | 'supabase';
+}
+
+export interface VerifiedToken {
+  sub: string;
+  email: string | null;
+  name: string | null;
+  issuerKind: TrustedIssuer['kind'];
+  expiresAt: number;
+  claims: JWTPayload;
+}
+
+export type TokenVerifier = (token: string | undefined) => Promise<VerifiedToken | null>;
+
+export function createTokenVerifier(issuers: TrustedIssuer[]): TokenVerifier {
+  return async (token) => {
+    if (!token) return null;
+    let iss: string | undefined;
+    try {
+      iss = decodeJwt(token).iss;
+    } catch {
+      return null;
+    }
+    const entries = issuers.filter((i) => i.issuer === iss);
+    for (const entry of entries) {
+      try {
+        const { payload } = await jwtVerify(token, entry.key as CryptoKey, {
+          issuer: entry.issuer,
+          audience: AUDIENCE,
+          algorithms: entry.algorithms,
+          requiredClaims: ['sub', 'exp'],
+        });
+        const meta = (payload.user_metadata ?? {}) as Record<string, unknown>;
+        return {
+          sub: String(payload.sub),
+          email: typeof payload.email === 'string' ? payload.email : null,
+          name: typeof meta.full_name === 'string' ? meta.full_name : typeof meta.user_name === 'string' ? meta.user_name : typeof payload.name === 'string' ? payload.name : null,
+          issuerKind: entry.kind,
+          expiresAt: Number(payload.exp),
+          claims: payload,
+        };
+      } catch {
+        // try the next entry for this issuer (e.g. JWKS and legacy HS256 secret side by side)
+      }
+    }
+    return null;
+  };
+}
+
+export function localIssuer(key: LocalSigningKey): TrustedIssuer {
+  return { issuer: LOCAL_ISSUER, algorithms: ['ES256'], key: key.publicKey, kind: 'local' };
+}
+
+/** Mints a token for local sign-in; verified by the same path as any other token. */
+export async function signLocalToken(
+  key: LocalSigningKey,
+  claims: { sub: string; email: string | null; name: string | null },
+  ttlSeconds = 12 * 3600,
+): Promise<string> {
+  return new SignJWT({ email: claims.email, user_metadata: { full_name: claims.name }, role: 'authenticated' })
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(key.privateKey);
+}
