@@ -107,6 +107,18 @@ for _name in ("js", "pyodide_js", "pyodide", "pyodide.ffi", "pyodide.code", "pyo
     sys.modules[_name] = None
 sys.meta_path[:] = [f for f in sys.meta_path if "Js" not in type(f).__name__]
 del _name
+
+# Emscripten implements system() with Node's child_process; the permission
+# model refuses it, but as a fatal Pyodide error that kills the child. Refuse
+# in Python instead so the user gets a readable exception.
+import os, posix
+def _no_programs(*args, **kwargs):
+    raise PermissionError("running other programs is not allowed in the grader")
+for _mod in (os, posix):
+    for _fn in ("system", "popen", "execv", "execve", "fork", "posix_spawn", "posix_spawnp", "spawnv"):
+        if hasattr(_mod, _fn):
+            setattr(_mod, _fn, _no_programs)
+del _mod, _fn
 `;
 
 const PY_LOAD_HARNESS = `

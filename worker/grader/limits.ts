@@ -33,5 +33,5 @@ export const messages = {
   notRunAfterTimeout: 'not run: an earlier test timed out',
   notRunAfterMemory: 'not run: the memory limit was exceeded earlier',
   notRunAfterCrash: 'not run: the grader stopped unexpectedly',
-  crash: 'the grader stopped unexpectedly while running this test; please try again',
+  crash: 'the grader stopped unexpectedly while running this test (it may have used something the sandbox blocks)',
 } as const;
