@@ -42,7 +42,7 @@ CREATE TABLE attempts (
   review jsonb,
   hints_used integer NOT NULL DEFAULT 0,
   ai_hints_used integer NOT NULL DEFAULT 0,
-  run_id uuid,
+  run_id bigint,
   created_at timestamptz NOT NULL DEFAULT now(),
   graded_at timestamptz
 );

@@ -1,0 +1,67 @@
+/**
+ * Practice pages: the problem list, a problem, an attempt, progress. Every page is a whole document that works
+ * without JavaScript; htmx requests get the fragment they target. The actions (submit, hints, drafts, notes,
+ * reports) are in action-routes.ts.
+ */
+import type { FastifyInstance } from 'fastify';
+import { requireUser, userOf } from '../auth/current-user.js';
+import { DIFFICULTIES, TOPICS, loadBank, type Bank } from './bank.js';
+import { buildCatalog, listQuerySchema, STATUSES } from './catalog.js';
+import { actionRoutes } from './action-routes.js';
+import { adminRoutes } from './admin-routes.js';
+import { attemptView } from './attempt-view.js';
+import { renderAttemptFragment, visibleTestsJson, wantsFragment } from './render.js';
+import { offlineLlm, type LlmPort } from './llm-port.js';
+import { computeProgress } from './progress.js';
+import { listAttemptSummaries, userSlugStats } from './queries.js';
+import { attemptFor, loadProblemPage, type PracticeDeps } from './service.js';
+
+export interface PracticeRoutesOptions {
+  bank?: Bank;
+  llm?: LlmPort;
+}
+
+export async function practiceRoutes(app: FastifyInstance, opts: PracticeRoutesOptions = {}): Promise<void> {
+  const deps: PracticeDeps = { pool: app.deps.pool, bank: opts.bank ?? loadBank(), llm: opts.llm ?? offlineLlm };
+  const { pool, bank } = deps;
+  const filters = { topics: TOPICS.filter((t) => bank.problems.some((p) => p.topic === t)), difficulties: DIFFICULTIES, statuses: STATUSES };
+
+  app.get('/problems', { preHandler: requireUser }, async (request, reply) => {
+    const query = listQuerySchema.parse(request.query ?? {});
+    const catalog = buildCatalog(bank, await userSlugStats(pool, userOf(request).id), query);
+    reply.header('vary', 'HX-Request');
+    const data = { catalog, query, filters };
+    if (wantsFragment(request) && request.headers['hx-target'] === 'problem-list') return reply.view('partials/practice/problem-list.njk', data);
+    return reply.view('pages/practice/problems.njk', data);
+  });
+
+  app.get<{ Params: { slug: string } }>('/problems/:slug', { preHandler: requireUser }, async (request, reply) => {
+    const page = await loadProblemPage(pool, bank, userOf(request).id, request.params.slug);
+    const pending = page.attempts.find((a) => a.status === 'pending');
+    return reply.view('pages/practice/problem.njk', {
+      ...page,
+      visibleTestsJson: page.problem.kind === 'code' ? visibleTestsJson(page.problem) : null,
+      pending: pending ? await attemptView(pool, page.problem, pending) : null,
+      reported: (request.query as Record<string, string> | undefined)?.reported === '1',
+    });
+  });
+
+  app.get<{ Params: { slug: string; id: string } }>('/problems/:slug/attempts/:id', { preHandler: requireUser }, async (request, reply) => {
+    const page = await loadProblemPage(pool, bank, userOf(request).id, request.params.slug);
+    const attempt = await attemptFor(pool, userOf(request).id, request.params.slug, request.params.id);
+    return reply.view('pages/practice/attempt.njk', { ...page, view: await attemptView(pool, page.problem, attempt) });
+  });
+
+  // The fragment the problem page polls while an attempt is being graded; it stops polling once the verdict is in.
+  app.get<{ Params: { slug: string; id: string } }>('/problems/:slug/attempts/:id/status', { preHandler: requireUser }, async (request, reply) =>
+    renderAttemptFragment(deps, request, reply, request.params.slug, request.params.id),
+  );
+
+  app.get('/progress', { preHandler: requireUser }, async (request, reply) => {
+    const progress = computeProgress(bank, await listAttemptSummaries(pool, userOf(request).id));
+    return reply.view('pages/practice/progress.njk', { progress });
+  });
+
+  await app.register(actionRoutes, { deps });
+  await app.register(adminRoutes, { deps });
+}

@@ -1,0 +1,39 @@
+/**
+ * What the practice pages need to know about the run queue: a grading run's state and progress, and whether any
+ * worker that grades has reported in recently (otherwise the page says the submission waits in the queue).
+ */
+import type { Queryable } from '../db/pool.js';
+import { GRADE_RUN_KIND } from './kinds.js';
+
+/** A worker refreshes its heartbeat every few seconds; this much silence means none is running. */
+export const WORKER_FRESH_SECONDS = 60;
+
+export interface GradingRunState {
+  id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled' | 'inconclusive';
+  progressDone: number | null;
+  progressTotal: number | null;
+  progressMessage: string | null;
+  errorMessage: string | null;
+}
+
+export async function gradingRunState(db: Queryable, runId: string): Promise<GradingRunState | null> {
+  const { rows } = await db.query<GradingRunState>(
+    `SELECT id::text, status, progress_done AS "progressDone", progress_total AS "progressTotal",
+            progress_message AS "progressMessage", error_message AS "errorMessage"
+       FROM runs WHERE id = $1`,
+    [runId],
+  );
+  return rows[0] ?? null;
+}
+
+export async function graderWorkerAlive(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ alive: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM worker_heartbeats
+        WHERE last_seen_at > now() - make_interval(secs => $1) AND NOT stopping AND $2 = ANY (kinds)
+     ) AS alive`,
+    [WORKER_FRESH_SECONDS, GRADE_RUN_KIND],
+  );
+  return rows[0]?.alive ?? false;
+}
