@@ -90,6 +90,10 @@ const envSchema = z.object({
 
   WORKER_CONCURRENCY: int(2, 1),
   SHUTDOWN_GRACE_MS: int(10_000, 0),
+  WORKER_LEASE_MS: int(30_000, 500),
+  WORKER_POLL_MS: int(2_000, 50),
+  WORKER_RETRY_BASE_MS: int(1_000, 1),
+  WORKER_RETRY_MAX_MS: int(300_000, 1),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -116,7 +120,17 @@ export interface Config {
   access: { allowedUserIds: string[]; allowedEmails: string[]; adminUserIds: string[] };
   diagnosticsEnabled: boolean;
   githubFeedback: { token: string | undefined; repo: string | undefined };
-  worker: { concurrency: number; shutdownGraceMs: number };
+  worker: {
+    concurrency: number;
+    shutdownGraceMs: number;
+    /** How long a claimed run is a worker's without a heartbeat; heartbeats come every third of it. */
+    leaseMs: number;
+    /** Base of the jittered poll that covers missed notifications. */
+    pollMs: number;
+    /** Retry backoff: base * 2^(attempt-1), capped, with jitter (computed in SQL). */
+    retryBaseMs: number;
+    retryMaxMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -164,7 +178,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     diagnosticsEnabled: e.LIS_DIAGNOSTICS_ENABLED,
     githubFeedback: { token: e.GITHUB_FEEDBACK_TOKEN, repo: e.GITHUB_FEEDBACK_REPO },
-    worker: { concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SHUTDOWN_GRACE_MS },
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      leaseMs: e.WORKER_LEASE_MS,
+      pollMs: e.WORKER_POLL_MS,
+      retryBaseMs: e.WORKER_RETRY_BASE_MS,
+      retryMaxMs: Math.max(e.WORKER_RETRY_MAX_MS, e.WORKER_RETRY_BASE_MS),
+    },
   };
   return deepFreeze(config);
 }

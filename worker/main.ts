@@ -1,12 +1,17 @@
 /**
- * The worker process: config -> database -> migrations -> wait for runs. The run-queue loop plugs in here.
+ * The worker process: config -> database -> migrations -> claim loop, and a graceful drain on SIGTERM/SIGINT (a
+ * second signal exits at once). See docs/run-queue.md.
  */
-import { hostname } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open.js';
 import { createLogger } from '../src/logging/logger.js';
+import { projectRoot } from '../src/paths.js';
 import { onShutdownSignal } from '../src/shutdown.js';
+import { registry } from './handlers/index.js';
+import { startWorker } from './runtime.js';
 
 async function main(): Promise<void> {
   let config;
@@ -27,13 +32,12 @@ async function main(): Promise<void> {
   }
   const db = await openDatabase(config, { applicationName: 'bench-worker' });
   await migrate(db.pool);
-  log.info({ host: hostname(), pid: process.pid, concurrency: config.worker.concurrency }, 'worker ready');
+  const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const worker = await startWorker({ pool: db.pool, databaseUrl: db.url, config: config.worker, registry, log, version });
 
-  // Keeps the event loop alive until a signal arrives; the run queue replaces this with its claim loop.
-  const idle = setInterval(() => {}, 60_000);
-  onShutdownSignal(async () => {
-    log.info('worker stopping');
-    clearInterval(idle);
+  onShutdownSignal(async (signal) => {
+    log.info({ signal }, 'shutting down');
+    await worker.shutdown();
     await db.close();
   });
 }
