@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import { registerErrorHandling } from './errors.js';
 import { noopReporter, type ErrorReporter } from './observability/reporter.js';
 import { healthRoutes } from './health/routes.js';
+import { practiceRoutes } from './practice/routes.js';
 import { homeRoutes } from './home/routes.js';
 import authPlugin from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
@@ -70,5 +71,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(homeRoutes);
   await app.register(authRoutes, { secrets: deps.secrets });
+  await app.register(practiceRoutes);
   return app;
 }

@@ -10,7 +10,12 @@ import { openDatabase } from '../src/db/open.js';
 import { createLogger } from '../src/logging/logger.js';
 import { projectRoot } from '../src/paths.js';
 import { onShutdownSignal } from '../src/shutdown.js';
-import { registry } from './handlers/index.js';
+import { loadBank } from '../src/practice/bank.js';
+import { syncBank } from '../src/practice/bank-sync.js';
+import { offlineLlm } from '../src/practice/llm-port.js';
+import { createGraderPool } from './grader/index.js';
+import { createGradeAttemptHandler } from './handlers/grade-attempt.js';
+import { createRegistry, registry as baseRegistry } from './handlers/index.js';
 import { startWorker } from './runtime.js';
 
 async function main(): Promise<void> {
@@ -32,12 +37,17 @@ async function main(): Promise<void> {
   }
   const db = await openDatabase(config, { applicationName: 'bench-worker' });
   await migrate(db.pool);
+  // The worker grades against problem_versions, so it makes sure this build's bank is there too.
+  await syncBank(db.pool, loadBank());
+  const grader = createGraderPool({ logger: { info: (m, e) => log.info(e ?? {}, m), warn: (m, e) => log.warn(e ?? {}, m) } });
+  const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: db.pool, grader, llm: offlineLlm })]);
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const worker = await startWorker({ pool: db.pool, databaseUrl: db.url, config: config.worker, registry, log, version });
 
   onShutdownSignal(async (signal) => {
     log.info({ signal }, 'shutting down');
     await worker.shutdown();
+    await grader.close();
     await db.close();
   });
 }

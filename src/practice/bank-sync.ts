@@ -22,7 +22,7 @@ export async function syncBank(pool: pg.Pool, bank: Bank): Promise<SyncResult> {
     await client.query('SELECT pg_advisory_xact_lock($1)', [SYNC_LOCK_KEY]);
     let newVersions = 0;
     for (const p of bank.problems) {
-      const { hash, ...content } = p;
+      const { hash, statementBody: _derived, ...content } = p;
       // The version row references the problem row, so the problem is written first.
       await upsertProblem(client, p);
       if (await insertProblemVersion(client, hash, p.slug, content)) newVersions++;

@@ -72,6 +72,12 @@ export interface ProblemContent {
 export interface Problem extends ProblemContent {
   /** sha256 of the content: the version attempts point at. */
   hash: string;
+  /** The statement without its leading `# Title` line, which the page already shows as its heading. */
+  statementBody?: string;
+}
+
+export function statementBody(statement: string): string {
+  return statement.replace(/^\s*#\s+[^\n]*\n+/, '');
 }
 
 export interface Bank {
@@ -159,7 +165,7 @@ export function readBank(dir = defaultBankDir): Bank {
   const folders = readdirSync(dir).filter((f) => statSync(join(dir, f)).isDirectory()).sort();
   for (const slug of folders) {
     const content = readProblem(dir, slug, issues);
-    if (content) problems.push({ ...content, hash: contentHash(content) });
+    if (content) problems.push({ ...content, hash: contentHash(content), statementBody: statementBody(content.statement) });
   }
   if (issues.length > 0) throw new BankError(issues);
   problems.sort(

@@ -3,14 +3,16 @@
  * worker that grades has reported in recently (otherwise the page says the submission waits in the queue).
  */
 import type { Queryable } from '../db/pool.js';
+import { getRun } from '../runs/queries.js';
+import type { RunStatus } from '../runs/types.js';
 import { GRADE_RUN_KIND } from './kinds.js';
 
-/** A worker refreshes its heartbeat every few seconds; this much silence means none is running. */
+/** Workers heartbeat every third of their lease (30 s by default); this much silence means none is running. */
 export const WORKER_FRESH_SECONDS = 60;
 
 export interface GradingRunState {
   id: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled' | 'inconclusive';
+  status: RunStatus;
   progressDone: number | null;
   progressTotal: number | null;
   progressMessage: string | null;
@@ -18,13 +20,16 @@ export interface GradingRunState {
 }
 
 export async function gradingRunState(db: Queryable, runId: string): Promise<GradingRunState | null> {
-  const { rows } = await db.query<GradingRunState>(
-    `SELECT id::text, status, progress_done AS "progressDone", progress_total AS "progressTotal",
-            progress_message AS "progressMessage", error_message AS "errorMessage"
-       FROM runs WHERE id = $1`,
-    [runId],
-  );
-  return rows[0] ?? null;
+  const run = await getRun(db, runId);
+  if (!run) return null;
+  return {
+    id: run.id,
+    status: run.status,
+    progressDone: run.progress.done,
+    progressTotal: run.progress.total,
+    progressMessage: run.progress.message,
+    errorMessage: run.error?.message ?? null,
+  };
 }
 
 export async function graderWorkerAlive(db: Queryable): Promise<boolean> {
