@@ -15,6 +15,7 @@ import { healthRoutes } from './health/routes.js';
 import { homeRoutes } from './home/routes.js';
 import authPlugin from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
+import { runsRoutes } from './runs/routes.js';
 import type { AppSecrets } from './auth/secrets.js';
 import { registerStatic } from './web/static.js';
 import { viewOptions } from './web/views.js';
@@ -70,5 +71,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(homeRoutes);
   await app.register(authRoutes, { secrets: deps.secrets });
+  await app.register(runsRoutes);
   return app;
 }
