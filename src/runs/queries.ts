@@ -18,8 +18,8 @@ export async function listRuns(
 ): Promise<Run[]> {
   const { rows } = await db.query(
     `SELECT ${RUN_COLUMNS} FROM runs
-     WHERE ($1::uuid IS NULL OR owner_id = $1) AND ($2::bigint IS NULL OR id < $2)
-     ORDER BY id DESC LIMIT $3`,
+     WHERE ($1::uuid IS NULL OR owner_id = $1) AND ($2::bigint IS NULL OR runs.id < $2)
+     ORDER BY runs.id DESC LIMIT $3`,
     [opts.ownerId, opts.beforeId ?? null, opts.limit ?? 50],
   );
   return rows.map(rowToRun);
@@ -27,7 +27,7 @@ export async function listRuns(
 
 export async function getRunEvents(db: Queryable, runId: string): Promise<RunEvent[]> {
   const { rows } = await db.query(
-    `SELECT id::text AS id, at, type, attempt, message, data FROM run_events WHERE run_id = $1 ORDER BY id`,
+    `SELECT id::text AS id, at, type, attempt, message, data FROM run_events WHERE run_id = $1 ORDER BY run_events.id`,
     [runId],
   );
   return rows.map((r) => ({ id: r.id, at: r.at, type: r.type, attempt: r.attempt, message: r.message, data: r.data }));
