@@ -41,7 +41,12 @@ async function main(): Promise<void> {
   await migrate(pool);
   // The worker grades against problem_versions, so it makes sure this build's bank is there too.
   await syncBank(pool, loadBank());
-  const grader = createGraderPool({ logger: { info: (m, e) => log.info(e ?? {}, m), warn: (m, e) => log.warn(e ?? {}, m) } });
+  const grader = createGraderPool({
+    size: config.grader.poolSize,
+    timeLimitMs: config.grader.timeLimitMs,
+    memoryLimitMb: config.grader.memoryLimitMb,
+    logger: { info: (m, e) => log.info(e ?? {}, m), warn: (m, e) => log.warn(e ?? {}, m) },
+  });
   const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: pool, grader, llm: offlineLlm })]);
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const worker = await startWorker({ pool, databaseUrl: config.databaseUrl, config: config.worker, registry, log, version });

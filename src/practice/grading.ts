@@ -62,10 +62,10 @@ export async function gradeAttempt(
   deps: GradingDeps,
   attemptId: string,
   progress: ProgressFn = async () => {},
-): Promise<{ attemptId: string; status: string; score: number | null }> {
+): Promise<{ attemptId: string; slug: string; status: string; score: number | null }> {
   const attempt = await getAttempt(deps.db, attemptId);
   if (!attempt) throw new GradingError(`attempt ${attemptId} not found`);
-  if (attempt.status !== 'pending' && attempt.review) return { attemptId, status: attempt.status, score: attempt.score };
+  if (attempt.status !== 'pending' && attempt.review) return { attemptId, slug: attempt.slug, status: attempt.status, score: attempt.score };
   const problem = await versionOf(deps.db, attempt);
 
   if (attempt.kind === 'code') {
@@ -75,7 +75,7 @@ export async function gradeAttempt(
     await recordReview(deps.db, attempt.id, review);
     await progress(2, 2, 'Graded');
     const passed = grade.tests.filter((t) => t.status === 'pass').length;
-    return { attemptId, status: grade.status, score: grade.tests.length ? passed / grade.tests.length : 0 };
+    return { attemptId, slug: attempt.slug, status: grade.status, score: grade.tests.length ? passed / grade.tests.length : 0 };
   }
 
   if (attempt.kind === 'written') {
@@ -88,7 +88,7 @@ export async function gradeAttempt(
     }
     await recordReview(deps.db, attempt.id, review);
     await progress(1, 1, 'Scored');
-    return { attemptId, status, score: score.score };
+    return { attemptId, slug: attempt.slug, status, score: score.score };
   }
   throw new GradingError(`attempts of kind ${attempt.kind} are checked when submitted, not by the worker`);
 }
