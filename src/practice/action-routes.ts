@@ -31,8 +31,8 @@ const reportSchema = z.object({
 });
 const notesSchema = z.object({ notes: z.string().max(20_000, 'Notes are limited to 20,000 characters.') });
 
-export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeDeps }): Promise<void> {
-  const { deps } = opts;
+export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeDeps; changed: (userId: string) => Promise<void> }): Promise<void> {
+  const { deps, changed } = opts;
   const { pool, bank } = deps;
   app.addHook('preHandler', requireUser);
 
@@ -40,6 +40,12 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
     const text = editorText(request.body);
     if (text !== undefined && text.length <= MAX_SUBMISSION_CHARS) await saveDraft(pool, userOf(request).id, request.params.slug, text);
   }
+
+  // Every action below changes what the user's pages show; onResponse would be too late for their next request.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.user && reply.statusCode < 500) await changed(request.user.id);
+    return payload;
+  });
 
   app.post('/problems/:slug/submit', async (request: SlugRequest, reply) => {
     const user = userOf(request);

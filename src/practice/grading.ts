@@ -12,6 +12,7 @@ import { getAttempt, getVersionContent, recordGrade, recordReview, type AttemptR
 import { reviewCode, scoreWritten } from './review.js';
 import { WRITTEN_PASS_SHARE } from './scoring.js';
 import { resetHints } from './state-queries.js';
+import { notifyUserChanged } from './user-events.js';
 
 /** The sandbox as this module needs it: structurally the grader pool from worker/grader. */
 export interface Grader {
@@ -53,6 +54,8 @@ async function gradeCode(deps: GradingDeps, attempt: AttemptRow, problem: Proble
     const score = grade.tests.length ? passed / grade.tests.length : 0;
     await recordGrade(deps.db, attempt.id, { status: grade.status, result: grade, score });
     if (grade.status === 'passed') await resetHints(deps.db, attempt.userId, attempt.slug);
+    // The verdict changes the user's list and problem page: web processes drop their cached copies.
+    await notifyUserChanged(deps.db, attempt.userId);
     return grade;
   }
   return attempt.result as CodeGrade;
@@ -73,6 +76,7 @@ export async function gradeAttempt(
     await progress(1, 2, 'Writing the review');
     const review = await reviewCode(deps.llm, { userId: attempt.userId, problem, code: attempt.submission, grade });
     await recordReview(deps.db, attempt.id, review);
+    await notifyUserChanged(deps.db, attempt.userId);
     await progress(2, 2, 'Graded');
     const passed = grade.tests.filter((t) => t.status === 'pass').length;
     return { attemptId, slug: attempt.slug, status: grade.status, score: grade.tests.length ? passed / grade.tests.length : 0 };
@@ -87,6 +91,7 @@ export async function gradeAttempt(
       if (status === 'passed') await resetHints(deps.db, attempt.userId, attempt.slug);
     }
     await recordReview(deps.db, attempt.id, review);
+    await notifyUserChanged(deps.db, attempt.userId);
     await progress(1, 1, 'Scored');
     return { attemptId, slug: attempt.slug, status, score: score.score };
   }

@@ -3,7 +3,7 @@
  * without JavaScript; htmx requests get the fragment they target. The actions (submit, hints, drafts, notes,
  * reports) are in action-routes.ts.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireUser, userOf } from '../auth/current-user.js';
 import { DIFFICULTIES, TOPICS, loadBank, type Bank } from './bank.js';
 import { buildCatalog, listQuerySchema, STATUSES } from './catalog.js';
@@ -12,9 +12,11 @@ import { adminRoutes } from './admin-routes.js';
 import { attemptView } from './attempt-view.js';
 import { renderAttemptFragment, visibleTestsJson, wantsFragment } from './render.js';
 import { offlineLlm, type LlmPort } from './llm-port.js';
+import { createPageCache } from './page-cache.js';
 import { computeProgress } from './progress.js';
 import { listAttemptSummaries, userSlugStats } from './queries.js';
 import { attemptFor, loadProblemPage, type PracticeDeps } from './service.js';
+import { notifyUserChanged } from './user-events.js';
 
 export interface PracticeRoutesOptions {
   bank?: Bank;
@@ -26,25 +28,53 @@ export async function practiceRoutes(app: FastifyInstance, opts: PracticeRoutesO
   const { pool, bank } = deps;
   const filters = { topics: TOPICS.filter((t) => bank.problems.some((p) => p.topic === t)), difficulties: DIFFICULTIES, statuses: STATUSES };
 
-  app.get('/problems', { preHandler: requireUser }, async (request, reply) => {
-    const query = listQuerySchema.parse(request.query ?? {});
-    const catalog = buildCatalog(bank, await userSlugStats(pool, userOf(request).id), query);
-    reply.header('vary', 'HX-Request');
-    const data = { catalog, query, filters };
-    if (wantsFragment(request) && request.headers['hx-target'] === 'problem-list') return reply.view('partials/practice/problem-list.njk', data);
-    return reply.view('pages/practice/problems.njk', data);
-  });
+  const cache = createPageCache(pool, app.log);
+  app.addHook('onClose', () => cache.close());
+  /** After any write to a user's practice state: drop their cached pages here, and tell the other processes. */
+  const changed = async (userId: string) => {
+    cache.invalidate(userId);
+    await notifyUserChanged(pool, userId);
+  };
 
-  app.get<{ Params: { slug: string } }>('/problems/:slug', { preHandler: requireUser }, async (request, reply) => {
-    const page = await loadProblemPage(pool, bank, userOf(request).id, request.params.slug);
-    const pending = page.attempts.find((a) => a.status === 'pending');
-    return reply.view('pages/practice/problem.njk', {
-      ...page,
-      visibleTestsJson: page.problem.kind === 'code' ? visibleTestsJson(page.problem) : null,
-      pending: pending ? await attemptView(pool, page.problem, pending) : null,
-      reported: (request.query as Record<string, string> | undefined)?.reported === '1',
+  /**
+   * Serves a page from the cache, or renders it (with the layout's locals) and caches it. `render` says
+   * cacheable: false for a page that shows something changing without the user acting.
+   */
+  async function cached(request: FastifyRequest, reply: FastifyReply, variant: string, render: () => Promise<{ html: string; cacheable: boolean }>) {
+    const userId = userOf(request).id;
+    const key = `${variant} ${request.url}\n${request.headers.cookie ?? ''}`;
+    reply.type('text/html; charset=utf-8').header('vary', 'HX-Request');
+    const hit = cache.get(key, userId);
+    if (hit) return reply.send(hit);
+    const generation = cache.generation(userId);
+    const { html, cacheable } = await render();
+    return reply.send(cacheable ? cache.set(key, userId, generation, html) : html);
+  }
+
+  app.get('/problems', { preHandler: requireUser }, async (request, reply) => {
+    const fragment = wantsFragment(request) && request.headers['hx-target'] === 'problem-list';
+    return cached(request, reply, fragment ? 'list-fragment' : 'list', async () => {
+      const query = listQuerySchema.parse(request.query ?? {});
+      const catalog = buildCatalog(bank, await userSlugStats(pool, userOf(request).id), query);
+      const template = fragment ? 'partials/practice/problem-list.njk' : 'pages/practice/problems.njk';
+      return { html: await reply.viewAsync(template, { catalog, query, filters }), cacheable: true };
     });
   });
+
+  app.get<{ Params: { slug: string } }>('/problems/:slug', { preHandler: requireUser }, async (request, reply) =>
+    cached(request, reply, 'problem', async () => {
+      const page = await loadProblemPage(pool, bank, userOf(request).id, request.params.slug);
+      const pending = page.attempts.find((a) => a.status === 'pending');
+      const html = await reply.viewAsync('pages/practice/problem.njk', {
+        ...page,
+        visibleTestsJson: page.problem.kind === 'code' ? visibleTestsJson(page.problem) : null,
+        pending: pending ? await attemptView(pool, page.problem, pending) : null,
+        reported: (request.query as Record<string, string> | undefined)?.reported === '1',
+      });
+      // A pending attempt's progress changes while the user waits: that page is always rendered fresh.
+      return { html, cacheable: !pending };
+    }),
+  );
 
   app.get<{ Params: { slug: string; id: string } }>('/problems/:slug/attempts/:id', { preHandler: requireUser }, async (request, reply) => {
     const page = await loadProblemPage(pool, bank, userOf(request).id, request.params.slug);
@@ -62,6 +92,6 @@ export async function practiceRoutes(app: FastifyInstance, opts: PracticeRoutesO
     return reply.view('pages/practice/progress.njk', { progress });
   });
 
-  await app.register(actionRoutes, { deps });
+  await app.register(actionRoutes, { deps, changed });
   await app.register(adminRoutes, { deps });
 }
