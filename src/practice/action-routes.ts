@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { requireUser, userOf } from '../auth/current-user.js';
 import { parseForm } from '../web/forms.js';
 import { askAiHint, revealHint } from './hints.js';
-import { renderAttemptFragment, visibleTestsJson, wantsFragment } from './render.js';
+import { problemPageView, renderAttemptFragment, wantsFragment } from './render.js';
 import { getProblem, giveUp, loadProblemPage, MAX_SUBMISSION_CHARS, submitAttempt, SubmissionError, type PracticeDeps } from './service.js';
 import { insertReport, saveDraft, saveNotes } from './state-queries.js';
 
@@ -63,12 +63,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
         return reply.view('partials/practice/field-error.njk', { message: err.message });
       }
       const page = await loadProblemPage(pool, bank, user.id, request.params.slug);
-      return reply.view('pages/practice/problem.njk', {
-        ...page,
-        editorText: text,
-        errors: { [err.field]: err.message },
-        visibleTestsJson: page.problem.kind === 'code' ? visibleTestsJson(page.problem) : null,
-      });
+      return problemPageView(reply, { ...page, editorText: text, errors: { [err.field]: err.message } });
     }
   });
 
@@ -116,7 +111,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
       reply.code(422);
       if (wantsFragment(request)) return reply.view('partials/practice/notes.njk', { problem, notes: String(form.values.notes ?? ''), error: form.errors.notes });
       const page = await loadProblemPage(pool, bank, userOf(request).id, problem.slug);
-      return reply.view('pages/practice/problem.njk', { ...page, state: { ...page.state, notes: String(form.values.notes ?? '') }, errors: { notes: form.errors.notes }, visibleTestsJson: problem.kind === 'code' ? visibleTestsJson(problem) : null });
+      return problemPageView(reply, { ...page, state: { ...page.state, notes: String(form.values.notes ?? '') }, errors: { notes: form.errors.notes } });
     }
     await saveNotes(pool, userOf(request).id, problem.slug, form.data.notes);
     if (wantsFragment(request)) return reply.view('partials/practice/notes.njk', { problem, notes: form.data.notes, saved: true });
@@ -131,7 +126,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
       const report = { values: form.values, errors: form.errors };
       if (wantsFragment(request)) return reply.view('partials/practice/report.njk', { problem, report, categories: REPORT_CATEGORIES });
       const page = await loadProblemPage(pool, bank, userOf(request).id, problem.slug);
-      return reply.view('pages/practice/problem.njk', { ...page, report, visibleTestsJson: problem.kind === 'code' ? visibleTestsJson(problem) : null });
+      return problemPageView(reply, { ...page, report });
     }
     await insertReport(pool, { userId: userOf(request).id, slug: problem.slug, versionHash: problem.hash, ...form.data });
     request.log.info({ slug: problem.slug, category: form.data.category }, 'problem reported');

@@ -3,8 +3,8 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { userOf } from '../auth/current-user.js';
+import { crossOriginIsolate } from '../web/isolation.js';
 import { attemptView } from './attempt-view.js';
-import type { Problem } from './bank.js';
 import { attemptFor, loadProblemPage, type PracticeDeps } from './service.js';
 
 /** htmx asked for a fragment (and is not restoring history, which needs the whole page). */
@@ -12,20 +12,12 @@ export function wantsFragment(request: FastifyRequest): boolean {
   return Boolean(request.headers['hx-request']) && !request.headers['hx-history-restore-request'];
 }
 
-/** JSON for a <script type="application/json"> block: `<` escaped so no text in it can close the element. */
-export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-/** Per-problem data that never changes while the process runs, computed once instead of per request. */
-const visibleTestsCache = new WeakMap<Problem, string>();
-export function visibleTestsJson(problem: Problem): string {
-  let json = visibleTestsCache.get(problem);
-  if (json === undefined) {
-    json = jsonForScript({ slug: problem.slug, version: problem.hash, tests: [{ name: 'visible', source: problem.testsVisible ?? '' }] });
-    visibleTestsCache.set(problem, json);
-  }
-  return json;
+/**
+ * The problem page is cross-origin isolated so the in-browser runner can interrupt a runaway loop without
+ * restarting Python (see src/web/isolation.ts); every route that renders it goes through here.
+ */
+export function problemPageView(reply: FastifyReply, data: Record<string, unknown>) {
+  return crossOriginIsolate(reply).view('pages/practice/problem.njk', data);
 }
 
 export async function renderAttemptFragment(deps: PracticeDeps, request: FastifyRequest, reply: FastifyReply, slug: string, attemptId: string) {

@@ -10,7 +10,8 @@ import { buildCatalog, listQuerySchema, STATUSES } from './catalog.js';
 import { actionRoutes } from './action-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { attemptView } from './attempt-view.js';
-import { renderAttemptFragment, visibleTestsJson, wantsFragment } from './render.js';
+import { renderAttemptFragment, wantsFragment } from './render.js';
+import { crossOriginIsolate } from '../web/isolation.js';
 import { offlineLlm, type LlmPort } from './llm-port.js';
 import { createPageCache } from './page-cache.js';
 import { computeProgress } from './progress.js';
@@ -61,13 +62,13 @@ export async function practiceRoutes(app: FastifyInstance, opts: PracticeRoutesO
     });
   });
 
+  // Cross-origin isolated (see render.ts problemPageView), cached or not.
   app.get<{ Params: { slug: string } }>('/problems/:slug', { preHandler: requireUser }, async (request, reply) =>
-    cached(request, reply, 'problem', async () => {
+    cached(request, crossOriginIsolate(reply), 'problem', async () => {
       const page = await loadProblemPage(pool, bank, userOf(request).id, request.params.slug);
       const pending = page.attempts.find((a) => a.status === 'pending');
       const html = await reply.viewAsync('pages/practice/problem.njk', {
         ...page,
-        visibleTestsJson: page.problem.kind === 'code' ? visibleTestsJson(page.problem) : null,
         pending: pending ? await attemptView(pool, page.problem, pending) : null,
         reported: (request.query as Record<string, string> | undefined)?.reported === '1',
       });

@@ -10,9 +10,9 @@ import type { TestDatabase } from '../../helpers/db.js';
 
 export const bank = loadBank();
 
-export async function practiceApp(db: TestDatabase): Promise<FastifyInstance> {
+export async function practiceApp(db: TestDatabase, setup?: (app: FastifyInstance) => void | Promise<void>): Promise<FastifyInstance> {
   await syncBank(db.pool, bank);
-  return buildTestApp(db);
+  return buildTestApp(db, setup ? { setup } : {});
 }
 
 /** A problem of the given kind from the real bank (the first, in bank order). */

@@ -78,9 +78,13 @@ describe('/problems/:slug', () => {
     const starterLine = p.starter!.split('\n').find((l) => l.startsWith('def '))!;
     expect(res.body).toContain(starterLine.replace(/'/g, '&#39;').replace(/"/g, '&quot;').replace(/>/g, '&gt;'));
     const json = /<script type="application\/json" id="visible-tests">([\s\S]*?)<\/script>/.exec(res.body)?.[1];
-    const tests = JSON.parse(json!);
-    expect(tests.tests[0]).toEqual({ name: 'visible', source: p.testsVisible });
-    expect(res.body).toContain('data-action="run"');
+    expect(JSON.parse(json!)).toBe(p.testsVisible);
+    // Run needs JavaScript, so the button starts hidden; the page is isolated so the runner can interrupt loops.
+    expect(res.body).toContain('data-action="run" hidden');
+    expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(res.headers['cross-origin-embedder-policy']).toBe('require-corp');
+    const again = await get(`/problems/${p.slug}`);
+    expect(again.headers['cross-origin-embedder-policy']).toBe('require-corp');
     expect(res.body).toContain('Show hint 1 of 3');
     expect(res.body).toContain('Ask the AI for a hint');
     expect(res.body).not.toContain(p.solution!.split('\n').find((l) => l.includes('return'))!.trim().replace(/"/g, '&quot;'));
