@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open.js';
+import { createLlm } from '../src/llm/index.js';
 import { createLogger } from '../src/logging/logger.js';
 import { onShutdownSignal } from '../src/shutdown.js';
 
@@ -27,7 +28,12 @@ async function main(): Promise<void> {
   }
   const db = await openDatabase(config, { applicationName: 'bench-worker' });
   await migrate(db.pool);
-  log.info({ host: hostname(), pid: process.pid, concurrency: config.worker.concurrency }, 'worker ready');
+  // Benchmark runs and queued reviews call the LLM layer; the run handlers receive this one instance.
+  const llm = createLlm({ config, pool: db.pool, logger: log.child({ component: 'llm' }) });
+  log.info(
+    { host: hostname(), pid: process.pid, concurrency: config.worker.concurrency, llmProviders: llm.providers().filter((p) => p.enabled).map((p) => p.name) },
+    'worker ready',
+  );
 
   // Keeps the event loop alive until a signal arrives; the run queue replaces this with its claim loop.
   const idle = setInterval(() => {}, 60_000);

@@ -103,8 +103,8 @@ export interface UserUsageRow extends DailyUsage {
   costUsdToday: number | null;
 }
 
-/** Every user with today's usage, cap and spend, heaviest first (the admin page). */
-export async function listUsageToday(db: Queryable, defaultCap: number, limit = 500): Promise<UserUsageRow[]> {
+/** Every user (or the one given) with today's usage, cap and spend, heaviest first (the admin page). */
+export async function listUsageToday(db: Queryable, defaultCap: number, opts: { userId?: string; limit?: number } = {}): Promise<UserUsageRow[]> {
   const { rows } = await db.query(
     `WITH today AS (SELECT (now() AT TIME ZONE 'UTC')::date AS day)
      SELECT us.id AS user_id, us.email, us.display_name, to_char(t.day, 'YYYY-MM-DD') AS day,
@@ -116,9 +116,10 @@ export async function listUsageToday(db: Queryable, defaultCap: number, limit = 
        FROM users us CROSS JOIN today t
        LEFT JOIN llm_daily_usage u ON u.user_id = us.id AND u.day = t.day
        LEFT JOIN llm_user_caps c ON c.user_id = us.id
+      WHERE $3::uuid IS NULL OR us.id = $3::uuid
       ORDER BY COALESCE(u.used_tokens, 0) DESC, us.email NULLS LAST, us.id
       LIMIT $2`,
-    [defaultCap, limit],
+    [defaultCap, opts.limit ?? 500, opts.userId ?? null],
   );
   return rows.map((r) => ({
     userId: r.user_id,
