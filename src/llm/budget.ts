@@ -85,7 +85,11 @@ export async function usageToday(db: Queryable, userId: string, defaultCap: numb
        LEFT JOIN llm_user_caps c ON c.user_id = $1`,
     [userId, defaultCap],
   );
-  const r = rows[0]!;
+  return dailyUsageOf(rows[0]!);
+}
+
+/** bigint columns arrive as strings from pg: one place turns a row into numbers. */
+function dailyUsageOf(r: { day: string; used: string; reserved: string; cap: string; custom: boolean; calls: number }): DailyUsage {
   return {
     day: r.day,
     usedTokens: Number(r.used),
@@ -122,15 +126,10 @@ export async function listUsageToday(db: Queryable, defaultCap: number, opts: { 
     [defaultCap, opts.limit ?? 500, opts.userId ?? null],
   );
   return rows.map((r) => ({
+    ...dailyUsageOf(r),
     userId: r.user_id,
     email: r.email,
     displayName: r.display_name,
-    day: r.day,
-    usedTokens: Number(r.used),
-    reservedTokens: Number(r.reserved),
-    capTokens: Number(r.cap),
-    customCap: r.custom,
-    calls: r.calls,
     costUsdToday: r.cost === null ? null : Number(r.cost),
   }));
 }

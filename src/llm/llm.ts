@@ -111,6 +111,19 @@ export function createLlm(deps: LlmDeps): Llm {
     }
   }
 
+  const recordSuccess = (ctx: CallContext, done: Attempted) =>
+    record(ctx, {
+      model: done.response.model,
+      source: ctx.providerName === OFFLINE ? 'offline' : 'llm',
+      outcome: 'ok',
+      errorKind: null,
+      stopReason: done.response.stopReason,
+      usage: done.response.usage,
+      reservedTokens: done.reservedTokens,
+      costUsd: done.costUsd,
+      attempts: done.attempts,
+    });
+
   /** One provider, with retries and the llm.invoked / llm.error / llm.completed events. */
   async function attempt(ctx: CallContext, provider: LlmProvider, request: ProviderRequest, signal: AbortSignal) {
     const fields = { ...logFields(ctx), provider: provider.name, model: request.model };
@@ -199,17 +212,7 @@ export function createLlm(deps: LlmDeps): Llm {
       const done = await callProvider(ctx, { ...opts, model: opts.model ?? FEATURE_SETTINGS[opts.feature].tier }, signal);
       const r = done.response;
       const offline = ctx.providerName === OFFLINE;
-      await record(ctx, {
-        model: r.model,
-        source: offline ? 'offline' : 'llm',
-        outcome: 'ok',
-        errorKind: null,
-        stopReason: r.stopReason,
-        usage: r.usage,
-        reservedTokens: done.reservedTokens,
-        costUsd: done.costUsd,
-        attempts: done.attempts,
-      });
+      await recordSuccess(ctx, done);
       if (offline) return { text: r.text, source: 'offline', notice: `Offline mode; showing ${offlineLabel}`, invocationId: ctx.invocationId };
       return { text: r.text, source: 'llm', usage: r.usage, costUsd: done.costUsd, invocationId: ctx.invocationId };
     } catch (err) {
@@ -248,17 +251,7 @@ export function createLlm(deps: LlmDeps): Llm {
     try {
       const done = await callProvider(ctx, req, signal);
       const r = done.response;
-      await record(ctx, {
-        model: r.model,
-        source: providerName === OFFLINE ? 'offline' : 'llm',
-        outcome: 'ok',
-        errorKind: null,
-        stopReason: r.stopReason,
-        usage: r.usage,
-        reservedTokens: done.reservedTokens,
-        costUsd: done.costUsd,
-        attempts: done.attempts,
-      });
+      await recordSuccess(ctx, done);
       return {
         text: r.text,
         stopReason: r.stopReason,

@@ -9,7 +9,7 @@
  * With no script it answers every request with a normal message echoing nothing in particular ("ok").
  */
 import type { ServerResponse } from 'node:http';
-import { roughTokens, sendJson, startScriptedServer, type RecordedRequest, type ScriptedServer } from './scripted-server.js';
+import { roughTokens, sendJson, startScriptedServer, type CommonStep, type RecordedRequest, type ScriptedServer } from './scripted-server.js';
 
 export const FAKE_ANTHROPIC_KEY = 'sk-ant-test-key';
 
@@ -36,8 +36,7 @@ export type AnthropicStep = { delayMs?: number } & (
   | { type: 'rate_limited'; retryAfter?: string; retryAfterMs?: number }
   | { type: 'overloaded'; retryAfter?: string }
   | { type: 'unauthorized' }
-  | { type: 'hang' }
-  | { type: 'malformed'; body?: string }
+  | CommonStep
   | { type: 'error'; status: number; errorType: string; message?: string }
 );
 
@@ -63,14 +62,9 @@ function promptText(body: any): string {
   return system + messages.map((m: { content?: unknown }) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content))).join('');
 }
 
-function respond(step: AnthropicStep, req: RecordedRequest, res: ServerResponse): void {
+function respond(step: Exclude<AnthropicStep, CommonStep>, req: RecordedRequest, res: ServerResponse): void {
   const body = req.body;
   switch (step.type) {
-    case 'hang':
-      return;
-    case 'malformed':
-      res.writeHead(200, { 'content-type': 'application/json' }).end(step.body);
-      return;
     case 'rate_limited': {
       const headers: Record<string, string> = {};
       if (step.retryAfter !== undefined) headers['retry-after'] = step.retryAfter;

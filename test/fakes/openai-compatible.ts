@@ -8,7 +8,7 @@
  * With no script it answers every request with content "ok".
  */
 import type { ServerResponse } from 'node:http';
-import { roughTokens, sendJson, startScriptedServer, type RecordedRequest, type ScriptedServer } from './scripted-server.js';
+import { roughTokens, sendJson, startScriptedServer, type CommonStep, type RecordedRequest, type ScriptedServer } from './scripted-server.js';
 
 interface Usage {
   prompt_tokens: number;
@@ -31,8 +31,7 @@ export type OpenAiStep = { delayMs?: number } & (
     }
   | { type: 'rate_limited'; retryAfter?: string }
   | { type: 'unauthorized' }
-  | { type: 'hang' }
-  | { type: 'malformed'; body?: string }
+  | CommonStep
   | { type: 'error'; status: number; message?: string }
 );
 
@@ -50,14 +49,9 @@ export type FakeOpenAiCompatible = ScriptedServer<OpenAiStep>;
 const apiError = (res: ServerResponse, status: number, message: string, code: string, headers: Record<string, string> = {}) =>
   sendJson(res, status, { error: { message, type: code, code } }, headers);
 
-function respond(step: OpenAiStep, req: RecordedRequest, res: ServerResponse): void {
+function respond(step: Exclude<OpenAiStep, CommonStep>, req: RecordedRequest, res: ServerResponse): void {
   const body = req.body;
   switch (step.type) {
-    case 'hang':
-      return;
-    case 'malformed':
-      res.writeHead(200, { 'content-type': 'application/json' }).end(step.body);
-      return;
     case 'rate_limited':
       return apiError(res, 429, 'Rate limit exceeded', 'rate_limit_exceeded', step.retryAfter ? { 'retry-after': step.retryAfter } : {});
     case 'unauthorized':

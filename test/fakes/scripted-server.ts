@@ -28,17 +28,20 @@ export interface ScriptedServer<Step> {
   close(): Promise<void>;
 }
 
+/** Steps every fake understands: never answer, or answer 200 with a body that is not what the API would send. */
+export type CommonStep = { type: 'hang' } | { type: 'malformed'; body?: string };
+
 export interface Responder<Step> {
   /** Which requests are the API's (others get 404). */
   matches(method: string, path: string): boolean;
-  /** Answers one request; writing nothing leaves it hanging until the server closes. */
-  respond(step: Step, request: RecordedRequest, res: ServerResponse): void;
+  /** Answers one request with one of the fake's own steps (hang and malformed are handled here). */
+  respond(step: Exclude<Step, CommonStep>, request: RecordedRequest, res: ServerResponse): void;
   defaultStep: Step;
   /** A prefix of the URL path the SDK is given (e.g. '/v1' for OpenAI-style clients). */
   basePath?: string;
 }
 
-export async function startScriptedServer<Step extends { delayMs?: number }>(responder: Responder<Step>): Promise<ScriptedServer<Step>> {
+export async function startScriptedServer<Step extends { type: string; delayMs?: number }>(responder: Responder<Step>): Promise<ScriptedServer<Step>> {
   const requests: RecordedRequest[] = [];
   let queue: Step[] = [];
   let fallback = responder.defaultStep;
@@ -63,7 +66,14 @@ export async function startScriptedServer<Step extends { delayMs?: number }>(res
       requests.push(recorded);
       const step = queue.length > 0 ? queue.shift()! : fallback;
       const answer = () => {
-        if (!res.destroyed) responder.respond(step, recorded, res);
+        if (res.destroyed) return;
+        const common = step as Step | CommonStep;
+        if (common.type === 'hang') return; // the socket stays open until the client gives up or close() cuts it
+        if (common.type === 'malformed') {
+          res.writeHead(200, { 'content-type': 'application/json' }).end('body' in common && common.body !== undefined ? common.body : '{"trunc');
+          return;
+        }
+        responder.respond(step as Exclude<Step, CommonStep>, recorded, res);
       };
       if (step.delayMs) setTimeout(answer, step.delayMs);
       else answer();

@@ -4,9 +4,9 @@
  */
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { Config } from '../../config.js';
-import { fromHttpStatus, LlmError, parseRetryAfter } from '../errors.js';
+import { LlmError, parseRetryAfter } from '../errors.js';
 import { costOf, maxCostOf } from '../prices.js';
-import { abortError } from '../retry.js';
+import { fromSdkError } from './sdk-errors.js';
 import type { ConfigCheck, LlmProvider, ModelChoice, ProviderRequest, ProviderResponse } from '../types.js';
 
 export const ANTHROPIC = 'anthropic';
@@ -129,31 +129,15 @@ function normalise(message: unknown, request: ProviderRequest, latencyMs: number
 }
 
 function toLlmError(err: unknown, signal: AbortSignal): LlmError {
-  if (err instanceof LlmError) return err;
-  // Order matters: the timeout and abort errors are subclasses of APIConnectionError, which is an APIError.
-  if (err instanceof APIUserAbortError || signal.aborted) return abortError();
-  if (err instanceof APIConnectionTimeoutError) {
-    return new LlmError('timeout', 'anthropic did not answer in time', { provider: ANTHROPIC, cause: err });
-  }
-  if (err instanceof APIConnectionError) {
-    return new LlmError('network', `could not reach anthropic: ${err.message}`, { provider: ANTHROPIC, cause: err });
-  }
-  if (err instanceof APIError && typeof err.status === 'number') {
+  return fromSdkError(ANTHROPIC, err, signal, { APIUserAbortError, APIConnectionTimeoutError, APIConnectionError, APIError }, (e) => {
     // 529 (and a body saying overloaded_error) is Anthropic's "overloaded", distinct from 503 only in name.
-    const detail = err.apiMessage ?? err.type ?? 'no detail';
-    if (err.status === 529 || err.type === 'overloaded_error') {
-      return new LlmError('overloaded', `anthropic is overloaded (${err.status}): ${detail}`, {
-        provider: ANTHROPIC,
-        status: err.status,
-        retryAfterMs: parseRetryAfter(err.headers),
-        cause: err,
-      });
-    }
-    return fromHttpStatus(ANTHROPIC, err.status, err.headers, detail, err);
-  }
-  // A 200 whose body is not JSON surfaces as a SyntaxError from the SDK's parser.
-  if (err instanceof SyntaxError) {
-    return new LlmError('bad_response', `anthropic answered with a malformed body: ${err.message}`, { provider: ANTHROPIC, cause: err });
-  }
-  return new LlmError('network', `anthropic call failed: ${String(err)}`, { provider: ANTHROPIC, cause: err });
+    const apiError = e as unknown as APIError;
+    if (e.status !== 529 && apiError.type !== 'overloaded_error') return undefined;
+    return new LlmError('overloaded', `anthropic is overloaded (${e.status}): ${apiError.apiMessage ?? 'no detail'}`, {
+      provider: ANTHROPIC,
+      status: e.status,
+      retryAfterMs: parseRetryAfter(e.headers),
+      cause: e,
+    });
+  });
 }

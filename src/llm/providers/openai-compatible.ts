@@ -4,11 +4,11 @@
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { Config } from '../../config.js';
-import { fromHttpStatus, LlmError } from '../errors.js';
+import { LlmError } from '../errors.js';
 import { costOf, maxCostOf } from '../prices.js';
-import { abortError } from '../retry.js';
 import type { ConfigCheck, LlmProvider, ModelChoice, ProviderRequest, ProviderResponse } from '../types.js';
 import { answerText, type ChatChoiceMessage } from './reasoning.js';
+import { fromSdkError } from './sdk-errors.js';
 
 export const OPENAI_COMPATIBLE = 'openai-compatible';
 
@@ -116,22 +116,5 @@ function normalise(completion: unknown, request: ProviderRequest, latencyMs: num
 }
 
 function toLlmError(err: unknown, signal: AbortSignal): LlmError {
-  if (err instanceof LlmError) return err;
-  if (err instanceof APIUserAbortError || signal.aborted) return abortError();
-  if (err instanceof APIConnectionTimeoutError) {
-    return new LlmError('timeout', 'the endpoint did not answer in time', { provider: OPENAI_COMPATIBLE, cause: err });
-  }
-  if (err instanceof APIConnectionError) {
-    return new LlmError('network', `could not reach the endpoint: ${err.message}`, { provider: OPENAI_COMPATIBLE, cause: err });
-  }
-  if (err instanceof APIError && typeof err.status === 'number') {
-    return fromHttpStatus(OPENAI_COMPATIBLE, err.status, err.headers, err.message, err);
-  }
-  if (err instanceof SyntaxError) {
-    return new LlmError('bad_response', `the endpoint answered with a malformed body: ${err.message}`, {
-      provider: OPENAI_COMPATIBLE,
-      cause: err,
-    });
-  }
-  return new LlmError('network', `the endpoint call failed: ${String(err)}`, { provider: OPENAI_COMPATIBLE, cause: err });
+  return fromSdkError(OPENAI_COMPATIBLE, err, signal, { APIUserAbortError, APIConnectionTimeoutError, APIConnectionError, APIError });
 }

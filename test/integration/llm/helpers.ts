@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type pg from 'pg';
 import { upsertUser } from '../../../src/auth/queries.js';
 import { createLlm, type Llm } from '../../../src/llm/index.js';
@@ -12,7 +12,7 @@ import type { PromptPayload } from '../../../src/llm/types.js';
 import { testConfig } from '../../helpers/app.js';
 
 export interface CapturedLogs {
-  logger: pino.Logger;
+  logger: Logger;
   lines: Record<string, any>[];
   events(name: string, invocationId?: string): Record<string, any>[];
 }
