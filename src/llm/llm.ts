@@ -17,7 +17,7 @@ import { FEATURE_SETTINGS } from './features.js';
 import { reservationFor, totalTokens } from './prices.js';
 import { ANTHROPIC } from './providers/anthropic.js';
 import { OFFLINE } from './providers/offline.js';
-import { createDefaultRegistry, type ProviderRegistry } from './registry.js';
+import { checkRequestFits, createDefaultRegistry, type ProviderRegistry } from './registry.js';
 import { defaultRetryPolicy, withRetries, type RetryPolicy } from './retry.js';
 import { createEvents, insertLlmCall, zeroUsage, type CallRecord } from './telemetry.js';
 import type {
@@ -178,7 +178,7 @@ export function createLlm(deps: LlmDeps): Llm {
         temperature: opts.temperature,
         offline: opts.offline,
       };
-      checkCapabilities(provider, request);
+      checkRequestFits(provider, request);
       if (provider.paid && ctx.userId) {
         const tokens = reservationFor(request);
         reservation = await reserveTokens(deps.pool, ctx.userId, tokens, defaultDailyCap);
@@ -284,19 +284,4 @@ export function createLlm(deps: LlmDeps): Llm {
 
 function newContext(userId: string | null, feature: string, prompt: PromptPayload, providerName: string, requestId?: string): CallContext {
   return { invocationId: randomUUID(), userId, feature, prompt, providerName, requestId, started: performance.now() };
-}
-
-/** A request the provider cannot take is refused before any reservation or network call. */
-function checkCapabilities(provider: LlmProvider, request: ProviderRequest): void {
-  const caps = provider.capabilities;
-  if (!Number.isInteger(request.maxOutputTokens) || request.maxOutputTokens < 1) {
-    throw new LlmError('invalid_request', `maxOutputTokens must be a positive whole number (got ${request.maxOutputTokens})`, { provider: provider.name });
-  }
-  if (caps.maxOutputTokens !== null && request.maxOutputTokens > caps.maxOutputTokens) {
-    throw new LlmError('invalid_request', `${provider.name} allows at most ${caps.maxOutputTokens} output tokens`, { provider: provider.name });
-  }
-  const input = reservationFor(request) - request.maxOutputTokens;
-  if (caps.maxInputTokens !== null && input > caps.maxInputTokens) {
-    throw new LlmError('invalid_request', `the prompt may be up to ${input} tokens; ${provider.name} takes ${caps.maxInputTokens}`, { provider: provider.name });
-  }
 }

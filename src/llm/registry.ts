@@ -6,10 +6,11 @@
  */
 import type { Config } from '../config.js';
 import { LlmError } from './errors.js';
+import { reservationFor } from './prices.js';
 import { createAnthropicProvider } from './providers/anthropic.js';
 import { createOfflineProvider } from './providers/offline.js';
 import { createOpenAiCompatibleProvider } from './providers/openai-compatible.js';
-import type { LlmLogger, LlmProvider, ProviderStatus } from './types.js';
+import type { LlmLogger, LlmProvider, ProviderRequest, ProviderStatus } from './types.js';
 
 export class ProviderRegistry {
   private readonly entries = new Map<string, { provider: LlmProvider; status: ProviderStatus }>();
@@ -69,4 +70,19 @@ export function createDefaultRegistry(config: Pick<Config, 'anthropic' | 'openai
   registry.register(createOpenAiCompatibleProvider(config));
   registry.register(createOfflineProvider());
   return registry;
+}
+
+/** A request the provider cannot take is refused before any reservation or network call. */
+export function checkRequestFits(provider: LlmProvider, request: ProviderRequest): void {
+  const caps = provider.capabilities;
+  if (!Number.isInteger(request.maxOutputTokens) || request.maxOutputTokens < 1) {
+    throw new LlmError('invalid_request', `maxOutputTokens must be a positive whole number (got ${request.maxOutputTokens})`, { provider: provider.name });
+  }
+  if (caps.maxOutputTokens !== null && request.maxOutputTokens > caps.maxOutputTokens) {
+    throw new LlmError('invalid_request', `${provider.name} allows at most ${caps.maxOutputTokens} output tokens`, { provider: provider.name });
+  }
+  const input = reservationFor(request) - request.maxOutputTokens;
+  if (caps.maxInputTokens !== null && input > caps.maxInputTokens) {
+    throw new LlmError('invalid_request', `the prompt may be up to ${input} tokens; ${provider.name} takes ${caps.maxInputTokens}`, { provider: provider.name });
+  }
 }

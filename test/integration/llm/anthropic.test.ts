@@ -226,4 +226,14 @@ describe('anthropic: failures map to error kinds', () => {
     expect(fake.requests).toHaveLength(1);
     expect(await usageRow(db.pool, userId)).toMatchObject({ reserved: 0 });
   });
+
+  it("a request over the provider's output limit is refused before the cap or the network are touched", async () => {
+    const { llm } = buildLlm(db, env());
+    const userId = await newUser(db.pool);
+    const res = await llm.complete({ userId, feature: 'hint', prompt: testPrompt(), maxOutputTokens: 100_000, offline: offlineAnswer('canned') });
+    expect(res).toMatchObject({ source: 'offline', text: 'canned' });
+    expect(fake.requests).toHaveLength(0);
+    expect(await usageRow(db.pool, userId)).toBeNull();
+    expect(await callRow(db.pool, res.invocationId)).toMatchObject({ error_kind: 'invalid_request', outcome: 'fallback' });
+  });
 });
