@@ -127,7 +127,8 @@ export function createLlm(deps: LlmDeps): Llm {
   /** One provider, with retries and the llm.invoked / llm.error / llm.completed events. */
   async function attempt(ctx: CallContext, provider: LlmProvider, request: ProviderRequest, signal: AbortSignal) {
     const fields = { ...logFields(ctx), provider: provider.name, model: request.model };
-    events.invoked({ ...fields, maxOutputTokens: request.maxOutputTokens });
+    // The most this call can cost (null: no price), logged before it starts so a runaway is visible up front.
+    events.invoked({ ...fields, maxOutputTokens: request.maxOutputTokens, maxCostUsd: provider.estimateCost(request) });
     const run = await withRetries(policy, () => provider.invoke(request, signal), {
       signal,
       onFailure: ({ error, attempt: n, retryInMs }) =>

@@ -80,6 +80,9 @@ describe('anthropic: success', () => {
       expect(logs.events(name, res.invocationId), name).toHaveLength(1);
     }
     expect(logs.events('llm.completed', res.invocationId)[0]).toMatchObject({ promptVersion: '2026-11-23.7', inputTokens: 21, source: 'llm' });
+    // The worst case, priced before the call: the input bound and all 200 output tokens at Sonnet's rates.
+    const invoked = logs.events('llm.invoked', res.invocationId)[0]!;
+    expect(invoked.maxCostUsd).toBeCloseTo((row.reserved_tokens - 200) * 3e-6 + 200 * 15e-6, 6);
   });
 
   it('uses the cheap model for features that ask for it', async () => {
