@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
+import { createLlm } from '../src/llm/index.js';
 import { createLogger } from '../src/logging/logger.js';
 import { projectRoot } from '../src/paths.js';
 import { onShutdownSignal } from '../src/shutdown.js';
 import { loadBank } from '../src/practice/bank.js';
 import { syncBank } from '../src/practice/bank-sync.js';
-import { offlineLlm } from '../src/practice/llm-port.js';
 import { createGraderPool } from './grader/index.js';
 import { createGradeAttemptHandler } from './handlers/grade-attempt.js';
 import { createRegistry, registry as baseRegistry } from './handlers/index.js';
@@ -41,15 +41,18 @@ async function main(): Promise<void> {
   await migrate(pool);
   // The worker grades against problem_versions, so it makes sure this build's bank is there too.
   await syncBank(pool, loadBank());
+  // Benchmark runs and queued reviews call the LLM layer; the run handlers receive this one instance.
+  const llm = createLlm({ config, pool, logger: log.child({ component: 'llm' }) });
   const grader = createGraderPool({
     size: config.grader.poolSize,
     timeLimitMs: config.grader.timeLimitMs,
     memoryLimitMb: config.grader.memoryLimitMb,
     logger: { info: (m, e) => log.info(e ?? {}, m), warn: (m, e) => log.warn(e ?? {}, m) },
   });
-  const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: pool, grader, llm: offlineLlm })]);
+  const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: pool, grader, llm })]);
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const worker = await startWorker({ pool, databaseUrl: config.databaseUrl, config: config.worker, registry, log, version });
+  log.info({ llmProviders: llm.providers().filter((p) => p.enabled).map((p) => p.name) }, 'worker ready');
 
   onShutdownSignal(async (signal) => {
     log.info({ signal }, 'shutting down');

@@ -52,9 +52,9 @@ export async function askAiHint(
   const res = await llm.complete({
     userId,
     feature: 'hint',
-    prompt: practiceHintPrompt({ title: problem.title, statement: problem.statement, code, hintsSoFar }),
+    prompt: practiceHintPrompt.build({ title: problem.title, statement: problem.statement, code, hintsSoFar }),
     maxOutputTokens: 300,
-    offline: () => offlineHint(problem, code, state.hintLevel),
+    offline: () => ({ text: offlineHint(problem, code, state.hintLevel) }),
   });
   const hint: AiHint = { text: res.text.trim(), source: res.source, at: new Date().toISOString() };
   await appendAiHint(db, userId, problem.slug, hint);

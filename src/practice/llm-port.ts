@@ -1,36 +1,7 @@
 /**
- * The slice of the LLM provider that practice uses (hints, reviews, rubric scoring). It matches the shape of
- * llm.complete so the real provider plugs in as is; until one is configured, `offlineLlm` answers every call with
- * the caller's deterministic fallback, which is exactly what the provider does without an API key.
+ * The slice of the LLM layer (src/llm) practice uses: hints, code reviews and rubric scoring all go through
+ * `complete`, which falls back to the caller's offline answer when no model is available or the cap is reached.
  */
-export interface PromptSpec {
-  id: string;
-  version: number;
-  system: string;
-  messages: { role: 'user' | 'assistant'; content: string }[];
-}
+import type { Llm } from '../llm/index.js';
 
-export interface CompleteRequest {
-  userId: string | null;
-  feature: string;
-  prompt: PromptSpec;
-  model?: string;
-  maxOutputTokens: number;
-  offline: () => string | Promise<string>;
-}
-
-export interface CompleteResult {
-  text: string;
-  source: 'llm' | 'offline';
-  notice?: string;
-}
-
-export interface LlmPort {
-  complete(req: CompleteRequest): Promise<CompleteResult>;
-}
-
-export const offlineLlm: LlmPort = {
-  async complete(req) {
-    return { text: await req.offline(), source: 'offline' };
-  },
-};
+export type LlmPort = Pick<Llm, 'complete'>;

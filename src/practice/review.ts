@@ -26,10 +26,10 @@ export async function reviewCode(llm: LlmPort, input: { userId: string; problem:
   const { problem, code, grade } = input;
   const res = await llm.complete({
     userId: input.userId,
-    feature: 'review',
-    prompt: practiceReviewPrompt({ title: problem.title, statement: problem.statement, code, results: summariseResults(grade) }),
+    feature: 'code_review',
+    prompt: practiceReviewPrompt.build({ title: problem.title, statement: problem.statement, code, results: summariseResults(grade) }),
     maxOutputTokens: 900,
-    offline: () => offlineCodeReview(problem, code, grade),
+    offline: () => ({ text: offlineCodeReview(problem, code, grade) }),
   });
   return { text: res.text, source: res.source, ...(res.notice ? { notice: res.notice } : {}) };
 }
@@ -64,8 +64,9 @@ export async function scoreWritten(
   const offline = scoreRubricOffline(input.answer, rubric);
   const res = await llm.complete({
     userId: input.userId,
-    feature: 'review',
-    prompt: practiceRubricPrompt({
+    // Scoring a written answer is a review too: it shares the code review's feature (tier and offline label).
+    feature: 'code_review',
+    prompt: practiceRubricPrompt.build({
       title: input.problem.title,
       statement: input.problem.statement,
       rubric: rubric.map((r) => r.point),
@@ -73,7 +74,7 @@ export async function scoreWritten(
     }),
     maxOutputTokens: 900,
     // A marker rather than text: the caller renders the offline estimate itself, with its label.
-    offline: () => OFFLINE_MARKER,
+    offline: () => ({ text: OFFLINE_MARKER }),
   });
   const parsed = res.source === 'llm' ? parseModelRubric(res.text, rubric.length) : undefined;
   if (!parsed) {

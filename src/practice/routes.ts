@@ -12,7 +12,7 @@ import { adminRoutes } from './admin-routes.js';
 import { attemptView } from './attempt-view.js';
 import { renderAttemptFragment, wantsFragment } from './render.js';
 import { crossOriginIsolate } from '../web/isolation.js';
-import { offlineLlm, type LlmPort } from './llm-port.js';
+import type { LlmPort } from './llm-port.js';
 import { createPageCache } from './page-cache.js';
 import { computeProgress } from './progress.js';
 import { listAttemptSummaries, userSlugStats } from './queries.js';
@@ -25,7 +25,7 @@ export interface PracticeRoutesOptions {
 }
 
 export async function practiceRoutes(app: FastifyInstance, opts: PracticeRoutesOptions = {}): Promise<void> {
-  const deps: PracticeDeps = { pool: app.deps.pool, bank: opts.bank ?? loadBank(), llm: opts.llm ?? offlineLlm };
+  const deps: PracticeDeps = { pool: app.deps.pool, bank: opts.bank ?? loadBank(), llm: opts.llm ?? app.llm };
   const { pool, bank } = deps;
   const filters = { topics: TOPICS.filter((t) => bank.problems.some((p) => p.topic === t)), difficulties: DIFFICULTIES, statuses: STATUSES };
 

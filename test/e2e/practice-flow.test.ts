@@ -30,10 +30,12 @@ const workers: WorkerProcess[] = [];
 const errors: string[] = [];
 
 beforeAll(async () => {
-  app = await practiceApp(db, (a) => {
-    a.addHook('onSend', async (_request, reply) => {
-      reply.header('content-security-policy', CSP);
-    });
+  app = await practiceApp(db, {
+    setup: (a) => {
+      a.addHook('onSend', async (_request, reply) => {
+        reply.header('content-security-policy', CSP);
+      });
+    },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

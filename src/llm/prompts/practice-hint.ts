@@ -1,31 +1,27 @@
 /**
- * Prompt: a hint for a practice problem. Version bumps whenever the wording changes, so logged calls can be
- * compared per version. The system prompt forbids the solution: a hint that gives the answer away ruins the problem.
+ * Prompt: the next hint on a practice problem ("Ask the AI for a hint"). It gets the problem, the user's current
+ * work and the hints already shown, and is told never to give the solution: a hint that hands over the answer
+ * spoils the problem.
  */
-import type { PromptSpec } from '../../practice/llm-port.js';
+import { definePrompt } from './define.js';
 
-export const PRACTICE_HINT_ID = 'practice-hint';
-export const PRACTICE_HINT_VERSION = 1;
-
-const SYSTEM = `You are a patient interviewer helping a candidate who is stuck on a practice problem.
-Give ONE short hint (at most 4 sentences) that moves them one step forward from where their code is now.
+export const practiceHintPrompt = definePrompt<{ title: string; statement: string; code: string; hintsSoFar: string[] }>({
+  id: 'practice-hint',
+  version: '2026-11-23.1',
+  system: `You are a patient interviewer helping a candidate who is stuck on a practice problem.
+Give ONE short hint (at most 4 sentences) that moves them one step forward from where their work is now.
 Rules:
-- Never give the solution, never write the corrected function, never write more than one line of code.
+- Never give the solution: do not write the corrected function, do not write more than one line of code, do not state a final numeric answer.
 - Do not repeat a hint they have already seen; build on it.
-- If their code has a specific bug, point at where to look and what to check, not at the fix.
-- Plain Markdown, no headings.`;
-
-export function practiceHintPrompt(input: { title: string; statement: string; code: string; hintsSoFar: string[] }): PromptSpec {
-  const seen = input.hintsSoFar.length ? input.hintsSoFar.map((h, i) => `${i + 1}. ${h}`).join('\n') : '(none yet)';
-  return {
-    id: PRACTICE_HINT_ID,
-    version: PRACTICE_HINT_VERSION,
-    system: SYSTEM,
-    messages: [
+- If their work has a specific mistake, point at where to look and what to check, not at the fix.
+- Plain Markdown, no headings.`,
+  messages: (input) => {
+    const seen = input.hintsSoFar.length ? input.hintsSoFar.map((h, i) => `${i + 1}. ${h}`).join('\n') : '(none yet)';
+    return [
       {
         role: 'user',
         content: `Problem: ${input.title}\n\n${input.statement}\n\nHints already shown:\n${seen}\n\nThe candidate's current work:\n\`\`\`\n${input.code.slice(0, 12_000)}\n\`\`\`\n\nGive the next hint.`,
       },
-    ],
-  };
-}
+    ];
+  },
+});

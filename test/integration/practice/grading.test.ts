@@ -8,7 +8,6 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraderPool } from '../../../dist/worker/grader/index.js';
 import { gradeAttempt } from '../../../src/practice/grading.js';
-import { offlineLlm } from '../../../src/practice/llm-port.js';
 import { signIn, type SignedIn } from '../../helpers/auth.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { killAll, spawnWorker, waitFor, type WorkerProcess } from '../runs/helpers.js';
@@ -49,7 +48,7 @@ async function fragment(slug: string, id: string): Promise<string> {
 
 async function gradeCode(code: string) {
   const id = await submit(problem.slug, 'code', code);
-  const summary = await gradeAttempt({ db: db.pool, grader, llm: offlineLlm }, id);
+  const summary = await gradeAttempt({ db: db.pool, grader, llm: app.llm }, id);
   return { id, summary, html: await fragment(problem.slug, id) };
 }
 
@@ -102,7 +101,7 @@ describe('grading verdicts', () => {
 
   it('grading twice does not change a verdict (a retried run is harmless)', async () => {
     const { id } = await gradeCode(problem.solution!);
-    const again = await gradeAttempt({ db: db.pool, grader, llm: offlineLlm }, id);
+    const again = await gradeAttempt({ db: db.pool, grader, llm: app.llm }, id);
     expect(again.status).toBe('passed');
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM attempts WHERE id = $1 AND status = $2', [id, 'passed']);
     expect(rows[0].n).toBe(1);
@@ -114,7 +113,7 @@ describe('written answers', () => {
     const rubric = written.rubric!;
     const answer = `${rubric[0]!.keywords[0]} and ${rubric[1]!.keywords[0]} matter most.`;
     const id = await submit(written.slug, 'answer', answer);
-    const summary = await gradeAttempt({ db: db.pool, grader, llm: offlineLlm }, id);
+    const summary = await gradeAttempt({ db: db.pool, grader, llm: app.llm }, id);
     expect(summary.score).toBeCloseTo(2 / rubric.length, 5);
     expect(summary.status).toBe('failed');
     const html = await fragment(written.slug, id);

@@ -10,9 +10,12 @@ import type { TestDatabase } from '../../helpers/db.js';
 
 export const bank = loadBank();
 
-export async function practiceApp(db: TestDatabase, setup?: (app: FastifyInstance) => void | Promise<void>): Promise<FastifyInstance> {
+export async function practiceApp(
+  db: TestDatabase,
+  opts: { setup?: (app: FastifyInstance) => void | Promise<void>; env?: Record<string, string | undefined> } = {},
+): Promise<FastifyInstance> {
   await syncBank(db.pool, bank);
-  return buildTestApp(db, setup ? { setup } : {});
+  return buildTestApp(db, opts);
 }
 
 /** A problem of the given kind from the real bank (the first, in bank order). */
