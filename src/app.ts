@@ -12,10 +12,15 @@ import type { Config } from './config.js';
 import { registerErrorHandling } from './errors.js';
 import { noopReporter, type ErrorReporter } from './observability/reporter.js';
 import { healthRoutes } from './health/routes.js';
+import { practiceRoutes } from './practice/routes.js';
 import { homeRoutes } from './home/routes.js';
 import authPlugin from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
+import { runsRoutes } from './runs/routes.js';
 import type { AppSecrets } from './auth/secrets.js';
+import { createLlm, type Llm } from './llm/index.js';
+import { llmAdminRoutes } from './llm/admin-routes.js';
+import { accountRoutes } from './account/routes.js';
 import { registerStatic } from './web/static.js';
 import { viewOptions } from './web/views.js';
 import { viewsDir } from './paths.js';
@@ -29,11 +34,14 @@ export interface AppDeps {
   reporter?: ErrorReporter;
   /** pino options, or false for no logs (tests). Defaults to the config's level. */
   logger?: FastifyServerOptions['logger'];
+  /** The LLM layer, built once at start-up; built from config when absent. */
+  llm?: Llm;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
+    llm: Llm;
   }
   interface FastifyReply {
     /** Merged into every template's context by @fastify/view. */
@@ -51,6 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 512 * 1024,
   });
   app.decorate('deps', deps);
+  app.decorate('llm', deps.llm ?? createLlm({ config: deps.config, pool: deps.pool, logger: app.log, reporter: deps.reporter }));
   app.decorateRequest('user', null);
 
   await app.register(formbody);
@@ -70,5 +79,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(homeRoutes);
   await app.register(authRoutes, { secrets: deps.secrets });
+  await app.register(llmAdminRoutes);
+  await app.register(accountRoutes);
+  await app.register(runsRoutes);
+  await app.register(practiceRoutes);
   return app;
 }

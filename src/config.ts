@@ -34,6 +34,11 @@ const int = (def: number, min = 0) =>
     .pipe(z.string().regex(/^-?\d+$/, 'must be a whole number').transform(Number))
     .pipe(z.number().int().min(min, `must be at least ${min}`));
 
+/** Model ids as providers spell them: `claude-sonnet-4-5`, `meta-llama/Llama-3.3-70B-Instruct`, `qwen3:32b`. */
+const MODEL_NAME = /^[\w][\w.:/@-]*$/;
+const modelName = (def: string) =>
+  optionalString.transform((v) => v ?? def).pipe(z.string().regex(MODEL_NAME, 'must be a model name such as ' + def));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
@@ -53,6 +58,14 @@ const envSchema = z.object({
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalUrl,
   ANTHROPIC_DAILY_TOKEN_CAP: int(200_000, 0),
+  ANTHROPIC_DEFAULT_MODEL: modelName('claude-sonnet-4-5'),
+  ANTHROPIC_CHEAP_MODEL: modelName('claude-haiku-4-5'),
+
+  OPENAI_COMPAT_BASE_URL: optionalUrl,
+  OPENAI_COMPAT_API_KEY: optionalString,
+  OPENAI_COMPAT_MODELS: list.pipe(z.array(z.string().regex(MODEL_NAME, 'must be comma-separated model names'))),
+  LLM_TIMEOUT_MS: int(60_000, 100),
+  LLM_MAX_RETRIES: int(2, 0).pipe(z.number().max(10, 'must be at most 10')),
 
   SUPABASE_URL: optionalUrl,
   SUPABASE_ANON_KEY: optionalString,
@@ -90,6 +103,13 @@ const envSchema = z.object({
 
   WORKER_CONCURRENCY: int(2, 1),
   SHUTDOWN_GRACE_MS: int(10_000, 0),
+  WORKER_LEASE_MS: int(30_000, 500),
+  GRADER_POOL_SIZE: int(1, 1),
+  GRADER_TIME_LIMIT_MS: int(10_000, 100),
+  GRADER_MEMORY_LIMIT_MB: int(256, 64),
+  WORKER_POLL_MS: int(2_000, 50),
+  WORKER_RETRY_BASE_MS: int(1_000, 1),
+  WORKER_RETRY_MAX_MS: int(300_000, 1),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -104,7 +124,17 @@ export interface Config {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   dataDir: string;
-  anthropic: { apiKey: string | undefined; baseUrl: string | undefined; dailyTokenCap: number };
+  anthropic: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    dailyTokenCap: number;
+    /** Used by features that ask for the 'default' model, and by those that ask for the 'cheap' one. */
+    defaultModel: string;
+    cheapModel: string;
+  };
+  /** Any OpenAI-style chat-completions endpoint (OpenRouter, Chutes, a local vLLM). */
+  openaiCompat: { baseUrl: string | undefined; apiKey: string | undefined; models: string[] };
+  llm: { timeoutMs: number; maxRetries: number };
   supabase: {
     url: string | undefined;
     anonKey: string | undefined;
@@ -116,7 +146,19 @@ export interface Config {
   access: { allowedUserIds: string[]; allowedEmails: string[]; adminUserIds: string[] };
   diagnosticsEnabled: boolean;
   githubFeedback: { token: string | undefined; repo: string | undefined };
-  worker: { concurrency: number; shutdownGraceMs: number };
+  /** The worker's sandboxed grader pool (docs/grading-sandbox.md has the memory arithmetic behind the defaults). */
+  grader: { poolSize: number; timeLimitMs: number; memoryLimitMb: number };
+  worker: {
+    concurrency: number;
+    shutdownGraceMs: number;
+    /** How long a claimed run is a worker's without a heartbeat; heartbeats come every third of it. */
+    leaseMs: number;
+    /** Base of the jittered poll that covers missed notifications. */
+    pollMs: number;
+    /** Retry backoff: base * 2^(attempt-1), capped, with jitter (computed in SQL). */
+    retryBaseMs: number;
+    retryMaxMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -142,7 +184,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.BENCH_DATA_DIR,
-    anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, dailyTokenCap: e.ANTHROPIC_DAILY_TOKEN_CAP },
+    anthropic: {
+      apiKey: e.ANTHROPIC_API_KEY,
+      baseUrl: e.ANTHROPIC_BASE_URL,
+      dailyTokenCap: e.ANTHROPIC_DAILY_TOKEN_CAP,
+      defaultModel: e.ANTHROPIC_DEFAULT_MODEL,
+      cheapModel: e.ANTHROPIC_CHEAP_MODEL,
+    },
+    openaiCompat: {
+      baseUrl: e.OPENAI_COMPAT_BASE_URL?.replace(/\/+$/, ''),
+      apiKey: e.OPENAI_COMPAT_API_KEY,
+      models: e.OPENAI_COMPAT_MODELS,
+    },
+    llm: { timeoutMs: e.LLM_TIMEOUT_MS, maxRetries: e.LLM_MAX_RETRIES },
     supabase: {
       url: e.SUPABASE_URL?.replace(/\/+$/, ''),
       anonKey: e.SUPABASE_ANON_KEY,
@@ -164,7 +218,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     diagnosticsEnabled: e.LIS_DIAGNOSTICS_ENABLED,
     githubFeedback: { token: e.GITHUB_FEEDBACK_TOKEN, repo: e.GITHUB_FEEDBACK_REPO },
-    worker: { concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SHUTDOWN_GRACE_MS },
+    grader: { poolSize: e.GRADER_POOL_SIZE, timeLimitMs: e.GRADER_TIME_LIMIT_MS, memoryLimitMb: e.GRADER_MEMORY_LIMIT_MB },
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      leaseMs: e.WORKER_LEASE_MS,
+      pollMs: e.WORKER_POLL_MS,
+      retryBaseMs: e.WORKER_RETRY_BASE_MS,
+      retryMaxMs: Math.max(e.WORKER_RETRY_MAX_MS, e.WORKER_RETRY_BASE_MS),
+    },
   };
   return deepFreeze(config);
 }

@@ -6,9 +6,13 @@ import { ConfigError, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { loadAppSecrets } from './auth/secrets.js';
 import { openDatabase } from './db/open.js';
+import { loadBank } from './practice/bank.js';
+import { syncBank } from './practice/bank-sync.js';
 import { formatIntegrationTable, integrationStatus } from './integrations.js';
 import { onShutdownSignal } from './shutdown.js';
 import { createReporter } from './observability/reporter.js';
+import { createLlm } from './llm/index.js';
+import { createLogger } from './logging/logger.js';
 
 async function main(): Promise<void> {
   let config;
@@ -23,9 +27,13 @@ async function main(): Promise<void> {
   }
   const db = await openDatabase(config, { applicationName: 'bench-web', log: (m) => console.log(m) });
   await migrate(db.pool, { log: (m) => console.log(m) });
+  const synced = await syncBank(db.pool, loadBank());
+  console.log(`problem bank: ${synced.problems} problems, ${synced.newVersions} new versions`);
   const secrets = await loadAppSecrets(db.pool);
   const reporter = createReporter(config, { serverName: 'web' });
-  const app = await buildApp({ config, pool: db.pool, secrets, reporter });
+  // Built once: validating the providers here puts their start-up warnings at the top of the log.
+  const llm = createLlm({ config, pool: db.pool, logger: createLogger(config, 'llm'), reporter });
+  const app = await buildApp({ config, pool: db.pool, secrets, reporter, llm });
 
   const rows = integrationStatus(config);
   app.log.info(`integrations:\n${formatIntegrationTable(rows)}`);

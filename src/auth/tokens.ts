@@ -29,9 +29,35 @@ export interface VerifiedToken {
 
 export type TokenVerifier = (token: string | undefined) => Promise<VerifiedToken | null>;
 
+/** How many verified tokens a process remembers (one per signed-in browser is typical). */
+const VERIFIED_CACHE_SIZE = 5000;
+
+/**
+ * Verifying an ES256 signature costs ~0.1 ms of CPU, on every request. A token's claims cannot change, so a token
+ * verified once is remembered (by its exact text) until it expires; failures are never remembered.
+ */
 export function createTokenVerifier(issuers: TrustedIssuer[]): TokenVerifier {
+  const verifyUncached = createUncachedVerifier(issuers);
+  const verified = new Map<string, VerifiedToken>();
   return async (token) => {
     if (!token) return null;
+    const hit = verified.get(token);
+    if (hit) {
+      if (hit.expiresAt * 1000 > Date.now()) return hit;
+      verified.delete(token);
+    }
+    const result = await verifyUncached(token);
+    if (result) {
+      // Map keeps insertion order: dropping the first key evicts the oldest entry.
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+      verified.set(token, result);
+    }
+    return result;
+  };
+}
+
+function createUncachedVerifier(issuers: TrustedIssuer[]): (token: string) => Promise<VerifiedToken | null> {
+  return async (token) => {
     let iss: string | undefined;
     try {
       iss = decodeJwt(token).iss;

@@ -2,16 +2,10 @@
  * Nunjucks with autoescape on, plus the one filter allowed to turn text into HTML: Markdown rendered by markdown-it
  * with raw HTML disabled, so user- or LLM-written text can never inject markup or scripts.
  */
-import MarkdownIt from 'markdown-it';
 import nunjucks from 'nunjucks';
+import { createMarkdown } from './markdown.js';
 
-const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
-// Links written by users or models open safely in a new tab and never pass our origin along.
-const defaultLinkOpen = md.renderer.rules.link_open ?? ((t, i, o, _e, self) => self.renderToken(t, i, o));
-md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
-  tokens[idx]!.attrSet('rel', 'noopener noreferrer nofollow');
-  return defaultLinkOpen(tokens, idx, options, env, self);
-};
+const md = createMarkdown();
 
 export function renderMarkdown(text: string | null | undefined): string {
   return md.render(text ?? '');
@@ -28,8 +22,17 @@ export const viewOptions = {
 
 function addFilters(env: nunjucks.Environment): void {
   env.addFilter('markdown', (text: string) => new nunjucks.runtime.SafeString(renderMarkdown(text)));
+  env.addFilter('jsonScript', (value: unknown) => new nunjucks.runtime.SafeString(jsonForScript(value)));
   env.addFilter('isoDate', (d: Date | string | null) => (d ? new Date(d).toISOString() : ''));
   env.addFilter('relTime', (d: Date | string | null) => (d ? relativeTime(new Date(d)) : ''));
+}
+
+/**
+ * JSON safe to place inside `<script type="application/json">`: `<` is escaped so a value containing `</script>` or
+ * `<!--` cannot end the block, and U+2028/9 so the text stays valid if someone ever evaluates it.
+ */
+export function jsonForScript(value: unknown): string {
+  return (JSON.stringify(value) ?? 'null').replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 export function relativeTime(date: Date, now = new Date()): string {

@@ -1,0 +1,136 @@
+/**
+ * What a user does on a problem page: submit, autosave a draft, reveal a hint, ask the AI for one, give up, keep
+ * notes, report a problem. Each works as a plain form POST (redirecting back) and answers htmx with a fragment.
+ * Every action that carries the editor's text saves it as the draft first, so no button ever loses typing.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { requireUser, userOf } from '../auth/current-user.js';
+import { parseForm } from '../web/forms.js';
+import { askAiHint, revealHint } from './hints.js';
+import { problemPageView, renderAttemptFragment, wantsFragment } from './render.js';
+import { getProblem, giveUp, loadProblemPage, MAX_SUBMISSION_CHARS, submitAttempt, SubmissionError, type PracticeDeps } from './service.js';
+import { insertReport, saveDraft, saveNotes } from './state-queries.js';
+
+type SlugRequest = FastifyRequest<{ Params: { slug: string }; Body: Record<string, unknown> | undefined }>;
+
+/** The editor's text from any of the field names the forms and the client use. */
+export function editorText(body: Record<string, unknown> | undefined): string | undefined {
+  const value = body?.code ?? body?.answer ?? body?.draft;
+  return typeof value === 'string' ? value : undefined;
+}
+
+function back(reply: FastifyReply, slug: string, hash = '', query = ''): FastifyReply {
+  return reply.redirect(`/problems/${encodeURIComponent(slug)}${query}${hash}`, 303);
+}
+
+export const REPORT_CATEGORIES = ['bad-test', 'unclear-statement', 'wrong-answer', 'other'] as const;
+const reportSchema = z.object({
+  category: z.enum(REPORT_CATEGORIES, { message: 'Pick what kind of problem it is.' }),
+  body: z.string().trim().min(10, 'Say a little more (at least 10 characters) so the operator can act on it.').max(5000, 'Keep it under 5,000 characters.'),
+});
+const notesSchema = z.object({ notes: z.string().max(20_000, 'Notes are limited to 20,000 characters.') });
+
+export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeDeps; changed: (userId: string) => Promise<void> }): Promise<void> {
+  const { deps, changed } = opts;
+  const { pool, bank } = deps;
+  app.addHook('preHandler', requireUser);
+
+  async function keepDraft(request: SlugRequest): Promise<void> {
+    const text = editorText(request.body);
+    if (text !== undefined && text.length <= MAX_SUBMISSION_CHARS) await saveDraft(pool, userOf(request).id, request.params.slug, text);
+  }
+
+  // Every action below changes what the user's pages show; onResponse would be too late for their next request.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.user && reply.statusCode < 500) await changed(request.user.id);
+    return payload;
+  });
+
+  app.post('/problems/:slug/submit', async (request: SlugRequest, reply) => {
+    const user = userOf(request);
+    const text = editorText(request.body) ?? '';
+    try {
+      const { attempt } = await submitAttempt(deps, user.id, request.params.slug, text);
+      if (wantsFragment(request)) return renderAttemptFragment(deps, request, reply, request.params.slug, attempt.id);
+      return reply.redirect(`/problems/${encodeURIComponent(request.params.slug)}/attempts/${attempt.id}`, 303);
+    } catch (err) {
+      if (!(err instanceof SubmissionError)) throw err;
+      reply.code(422);
+      if (wantsFragment(request)) {
+        // htmx keeps the editor as it is; only the message beside the field changes.
+        reply.header('HX-Retarget', `#${err.field}-error`).header('HX-Reswap', 'innerHTML');
+        return reply.view('partials/practice/field-error.njk', { message: err.message });
+      }
+      const page = await loadProblemPage(pool, bank, user.id, request.params.slug);
+      return problemPageView(reply, { ...page, editorText: text, errors: { [err.field]: err.message } });
+    }
+  });
+
+  // Autosave (the client's data-draft-url), and the no-JS "Save draft" button.
+  app.post('/problems/:slug/draft', async (request: SlugRequest, reply) => {
+    getProblem(bank, request.params.slug);
+    const text = editorText(request.body);
+    if (text === undefined) return reply.code(400).send({ error: { code: 'bad_request', message: 'Send the draft as "code", "answer" or "draft".' } });
+    if (text.length > MAX_SUBMISSION_CHARS) {
+      return reply.code(413).send({ error: { code: 'payload_too_large', message: `Drafts are limited to ${MAX_SUBMISSION_CHARS} characters.` } });
+    }
+    const savedAt = await saveDraft(pool, userOf(request).id, request.params.slug, text);
+    if (!request.headers['hx-request'] && (request.headers.accept ?? '').includes('text/html')) return back(reply, request.params.slug, '', '?saved=1');
+    return reply.send({ ok: true, savedAt: savedAt.toISOString() });
+  });
+
+  app.post('/problems/:slug/hints', async (request: SlugRequest, reply) => {
+    const problem = getProblem(bank, request.params.slug);
+    await keepDraft(request);
+    const hints = await revealHint(pool, userOf(request).id, problem);
+    if (wantsFragment(request)) return reply.view('partials/practice/hints.njk', { problem, hints });
+    return back(reply, problem.slug, '#hints');
+  });
+
+  app.post('/problems/:slug/hints/ai', async (request: SlugRequest, reply) => {
+    const problem = getProblem(bank, request.params.slug);
+    await keepDraft(request);
+    const hints = await askAiHint({ db: pool, llm: deps.llm }, { userId: userOf(request).id, problem, code: editorText(request.body) ?? '' });
+    if (wantsFragment(request)) return reply.view('partials/practice/hints.njk', { problem, hints });
+    return back(reply, problem.slug, '#hints');
+  });
+
+  app.post('/problems/:slug/give-up', async (request: SlugRequest, reply) => {
+    getProblem(bank, request.params.slug);
+    await keepDraft(request);
+    await giveUp(pool, bank, userOf(request).id, request.params.slug);
+    if (request.headers['hx-request']) return reply.header('HX-Redirect', `/problems/${request.params.slug}#solution`).code(204).send();
+    return back(reply, request.params.slug, '#solution');
+  });
+
+  app.post('/problems/:slug/notes', async (request: SlugRequest, reply) => {
+    const problem = getProblem(bank, request.params.slug);
+    const form = parseForm(notesSchema, request.body);
+    if (!form.ok) {
+      reply.code(422);
+      if (wantsFragment(request)) return reply.view('partials/practice/notes.njk', { problem, notes: String(form.values.notes ?? ''), error: form.errors.notes });
+      const page = await loadProblemPage(pool, bank, userOf(request).id, problem.slug);
+      return problemPageView(reply, { ...page, state: { ...page.state, notes: String(form.values.notes ?? '') }, errors: { notes: form.errors.notes } });
+    }
+    await saveNotes(pool, userOf(request).id, problem.slug, form.data.notes);
+    if (wantsFragment(request)) return reply.view('partials/practice/notes.njk', { problem, notes: form.data.notes, saved: true });
+    return back(reply, problem.slug, '#notes');
+  });
+
+  app.post('/problems/:slug/report', async (request: SlugRequest, reply) => {
+    const problem = getProblem(bank, request.params.slug);
+    const form = parseForm(reportSchema, request.body);
+    if (!form.ok) {
+      reply.code(422);
+      const report = { values: form.values, errors: form.errors };
+      if (wantsFragment(request)) return reply.view('partials/practice/report.njk', { problem, report, categories: REPORT_CATEGORIES });
+      const page = await loadProblemPage(pool, bank, userOf(request).id, problem.slug);
+      return problemPageView(reply, { ...page, report });
+    }
+    await insertReport(pool, { userId: userOf(request).id, slug: problem.slug, versionHash: problem.hash, ...form.data });
+    request.log.info({ slug: problem.slug, category: form.data.category }, 'problem reported');
+    if (wantsFragment(request)) return reply.view('partials/practice/report.njk', { problem, report: { sent: true }, categories: REPORT_CATEGORIES });
+    return back(reply, problem.slug, '#report', '?reported=1');
+  });
+}

@@ -1,0 +1,25 @@
+/**
+ * The operator's list of "report a problem with this problem" submissions: open reports first, resolve with one
+ * button. Admin-only; everyone else gets a 404 (see requireAdmin).
+ */
+import type { FastifyInstance } from 'fastify';
+import { requireAdmin } from '../auth/current-user.js';
+import { AppError } from '../errors.js';
+import type { PracticeDeps } from './service.js';
+import { listReports, resolveReport } from './state-queries.js';
+
+export async function adminRoutes(app: FastifyInstance, opts: { deps: PracticeDeps }): Promise<void> {
+  const { pool } = opts.deps;
+  app.addHook('preHandler', requireAdmin);
+
+  app.get('/admin/problem-reports', async (_request, reply) => {
+    const [open, resolved] = await Promise.all([listReports(pool, { open: true }), listReports(pool, { open: false, limit: 20 })]);
+    return reply.view('pages/practice/admin-reports.njk', { open, resolved });
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/problem-reports/:id/resolve', async (request, reply) => {
+    if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) throw new AppError('not_found', 'Report not found');
+    await resolveReport(pool, request.params.id);
+    return reply.redirect('/admin/problem-reports', 303);
+  });
+}

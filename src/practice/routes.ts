@@ -1,0 +1,98 @@
+/**
+ * Practice pages: the problem list, a problem, an attempt, progress. Every page is a whole document that works
+ * without JavaScript; htmx requests get the fragment they target. The actions (submit, hints, drafts, notes,
+ * reports) are in action-routes.ts.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireUser, userOf } from '../auth/current-user.js';
+import { DIFFICULTIES, TOPICS, loadBank, type Bank } from './bank.js';
+import { buildCatalog, listQuerySchema, STATUSES } from './catalog.js';
+import { actionRoutes } from './action-routes.js';
+import { adminRoutes } from './admin-routes.js';
+import { attemptView } from './attempt-view.js';
+import { renderAttemptFragment, wantsFragment } from './render.js';
+import { crossOriginIsolate } from '../web/isolation.js';
+import type { LlmPort } from './llm-port.js';
+import { createPageCache } from './page-cache.js';
+import { computeProgress } from './progress.js';
+import { listAttemptSummaries, userSlugStats } from './queries.js';
+import { attemptFor, loadProblemPage, type PracticeDeps } from './service.js';
+import { notifyUserChanged } from './user-events.js';
+
+export interface PracticeRoutesOptions {
+  bank?: Bank;
+  llm?: LlmPort;
+}
+
+export async function practiceRoutes(app: FastifyInstance, opts: PracticeRoutesOptions = {}): Promise<void> {
+  const deps: PracticeDeps = { pool: app.deps.pool, bank: opts.bank ?? loadBank(), llm: opts.llm ?? app.llm };
+  const { pool, bank } = deps;
+  const filters = { topics: TOPICS.filter((t) => bank.problems.some((p) => p.topic === t)), difficulties: DIFFICULTIES, statuses: STATUSES };
+
+  const cache = createPageCache(pool, app.log);
+  app.addHook('onClose', () => cache.close());
+  /** After any write to a user's practice state: drop their cached pages here, and tell the other processes. */
+  const changed = async (userId: string) => {
+    cache.invalidate(userId);
+    await notifyUserChanged(pool, userId);
+  };
+
+  /**
+   * Serves a page from the cache, or renders it (with the layout's locals) and caches it. `render` says
+   * cacheable: false for a page that shows something changing without the user acting.
+   */
+  async function cached(request: FastifyRequest, reply: FastifyReply, variant: string, render: () => Promise<{ html: string; cacheable: boolean }>) {
+    const userId = userOf(request).id;
+    const key = `${variant} ${request.url}\n${request.headers.cookie ?? ''}`;
+    reply.type('text/html; charset=utf-8').header('vary', 'HX-Request');
+    const hit = cache.get(key, userId);
+    if (hit) return reply.send(hit);
+    const generation = cache.generation(userId);
+    const { html, cacheable } = await render();
+    return reply.send(cacheable ? cache.set(key, userId, generation, html) : html);
+  }
+
+  app.get('/problems', { preHandler: requireUser }, async (request, reply) => {
+    const fragment = wantsFragment(request) && request.headers['hx-target'] === 'problem-list';
+    return cached(request, reply, fragment ? 'list-fragment' : 'list', async () => {
+      const query = listQuerySchema.parse(request.query ?? {});
+      const catalog = buildCatalog(bank, await userSlugStats(pool, userOf(request).id), query);
+      const template = fragment ? 'partials/practice/problem-list.njk' : 'pages/practice/problems.njk';
+      return { html: await reply.viewAsync(template, { catalog, query, filters }), cacheable: true };
+    });
+  });
+
+  // Cross-origin isolated (see render.ts problemPageView), cached or not.
+  app.get<{ Params: { slug: string } }>('/problems/:slug', { preHandler: requireUser }, async (request, reply) =>
+    cached(request, crossOriginIsolate(reply), 'problem', async () => {
+      const page = await loadProblemPage(pool, bank, userOf(request).id, request.params.slug);
+      const pending = page.attempts.find((a) => a.status === 'pending');
+      const html = await reply.viewAsync('pages/practice/problem.njk', {
+        ...page,
+        pending: pending ? await attemptView(pool, page.problem, pending) : null,
+        reported: (request.query as Record<string, string> | undefined)?.reported === '1',
+      });
+      // A pending attempt's progress changes while the user waits: that page is always rendered fresh.
+      return { html, cacheable: !pending };
+    }),
+  );
+
+  app.get<{ Params: { slug: string; id: string } }>('/problems/:slug/attempts/:id', { preHandler: requireUser }, async (request, reply) => {
+    const page = await loadProblemPage(pool, bank, userOf(request).id, request.params.slug);
+    const attempt = await attemptFor(pool, userOf(request).id, request.params.slug, request.params.id);
+    return reply.view('pages/practice/attempt.njk', { ...page, view: await attemptView(pool, page.problem, attempt) });
+  });
+
+  // The fragment the problem page polls while an attempt is being graded; it stops polling once the verdict is in.
+  app.get<{ Params: { slug: string; id: string } }>('/problems/:slug/attempts/:id/status', { preHandler: requireUser }, async (request, reply) =>
+    renderAttemptFragment(deps, request, reply, request.params.slug, request.params.id),
+  );
+
+  app.get('/progress', { preHandler: requireUser }, async (request, reply) => {
+    const progress = computeProgress(bank, await listAttemptSummaries(pool, userOf(request).id));
+    return reply.view('pages/practice/progress.njk', { progress });
+  });
+
+  await app.register(actionRoutes, { deps, changed });
+  await app.register(adminRoutes, { deps });
+}

@@ -1,0 +1,148 @@
+/**
+ * Practice logic behind the pages: what a problem page shows, submitting (numeric answers are checked at once;
+ * code and written answers are saved and queued for the worker), giving up, drafts and notes. No Fastify here.
+ */
+import type pg from 'pg';
+import { withTransaction, type Queryable } from '../db/pool.js';
+import { AppError } from '../errors.js';
+import { enqueueRun } from '../runs/enqueue.js';
+import type { Bank, Problem } from './bank.js';
+import { hintView, type HintView } from './hints.js';
+import { GRADE_RUN_KIND } from './kinds.js';
+import type { LlmPort } from './llm-port.js';
+import {
+  getUserAttempt,
+  insertAttempt,
+  listUserAttempts,
+  setAttemptRun,
+  type AttemptRow,
+} from './queries.js';
+import { checkNumeric, parseNumericAnswer } from './scoring.js';
+import { getUserProblemState, resetHints, saveDraft, type UserProblemState } from './state-queries.js';
+
+export const MAX_SUBMISSION_CHARS = 100_000;
+
+export interface PracticeDeps {
+  pool: pg.Pool;
+  bank: Bank;
+  llm: LlmPort;
+}
+
+export function getProblem(bank: Bank, slug: string): Problem {
+  const problem = bank.bySlug.get(slug);
+  if (!problem) throw new AppError('not_found', 'No problem with that name. It may have been removed from the bank.');
+  return problem;
+}
+
+export interface ProblemPage {
+  problem: Problem;
+  state: UserProblemState;
+  /** What goes in the editor: the saved draft, or the starter code the first time. */
+  editorText: string;
+  attempts: AttemptRow[];
+  hints: HintView;
+  solved: boolean;
+  /** The reference solution and write-up are shown after a pass or after giving up. */
+  solutionShown: boolean;
+}
+
+export async function loadProblemPage(db: Queryable, bank: Bank, userId: string, slug: string): Promise<ProblemPage> {
+  const problem = getProblem(bank, slug);
+  const [state, attempts] = await Promise.all([getUserProblemState(db, userId, slug), listUserAttempts(db, userId, slug)]);
+  const solved = attempts.some((a) => a.status === 'passed');
+  return {
+    problem,
+    state,
+    editorText: state.draft ?? (problem.kind === 'code' ? (problem.starter ?? '') : ''),
+    attempts,
+    hints: hintView(problem, state.hintLevel, state.aiHints),
+    solved,
+    solutionShown: attempts.some((a) => a.status === 'passed' || a.status === 'gave_up'),
+  };
+}
+
+/** A field-level refusal that the route turns into a 422 with the user's text kept. */
+export class SubmissionError extends AppError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super('validation_failed', message, { field });
+  }
+}
+
+function checkLength(text: string, field: string): void {
+  if (text.trim() === '') throw new SubmissionError(field, field === 'answer' ? 'Enter an answer first.' : 'Write something before submitting.');
+  if (text.length > MAX_SUBMISSION_CHARS) throw new SubmissionError(field, `That is ${text.length.toLocaleString('en')} characters; the limit is ${MAX_SUBMISSION_CHARS.toLocaleString('en')}.`);
+}
+
+export interface Submitted {
+  attempt: AttemptRow;
+  runId: string | null;
+}
+
+/**
+ * Saves an attempt. Numeric answers are judged here (no sandbox needed) but still recorded. Code and written
+ * answers are stored as pending with a grade-attempt run, in one transaction, so there is never an attempt
+ * without its run or a run without its attempt; the draft is saved alongside so nothing typed is lost.
+ */
+export async function submitAttempt(deps: PracticeDeps, userId: string, slug: string, text: string): Promise<Submitted> {
+  const problem = getProblem(deps.bank, slug);
+  const field = problem.kind === 'numeric' ? 'answer' : problem.kind === 'code' ? 'code' : 'answer';
+  checkLength(text, field);
+  const state = await getUserProblemState(deps.pool, userId, slug);
+  const base = {
+    userId,
+    slug,
+    versionHash: problem.hash,
+    kind: problem.kind,
+    submission: text,
+    hintsUsed: state.hintLevel,
+    aiHintsUsed: state.aiHints.length,
+  };
+
+  if (problem.kind === 'numeric') {
+    const given = parseNumericAnswer(text);
+    if (given === undefined) throw new SubmissionError('answer', 'Enter a number, such as 0.25, 1/4, 25% or 2.5e-1.');
+    const result = checkNumeric(given, problem.answer!, problem.tolerance!);
+    const attempt = await withTransaction(deps.pool, async (tx) => {
+      await saveDraft(tx, userId, slug, text);
+      const row = await insertAttempt(tx, { ...base, status: result.correct ? 'passed' : 'failed', result, score: result.correct ? 1 : 0, graded: true });
+      if (result.correct) await resetHints(tx, userId, slug);
+      return row;
+    });
+    return { attempt, runId: null };
+  }
+
+  return withTransaction(deps.pool, async (tx) => {
+    await saveDraft(tx, userId, slug, text);
+    const attempt = await insertAttempt(tx, { ...base, status: 'pending', graded: false });
+    const run = await enqueueRun(tx, { kind: GRADE_RUN_KIND, ownerId: userId, payload: { attemptId: attempt.id }, dedupeKey: `attempt:${attempt.id}` });
+    await setAttemptRun(tx, attempt.id, run.id);
+    return { attempt: { ...attempt, runId: run.id }, runId: run.id };
+  });
+}
+
+/** Giving up is recorded as an attempt (so history and spaced review see it) and reveals the solution. */
+export async function giveUp(db: pg.Pool, bank: Bank, userId: string, slug: string): Promise<AttemptRow> {
+  const problem = getProblem(bank, slug);
+  const state = await getUserProblemState(db, userId, slug);
+  return insertAttempt(db, {
+    userId,
+    slug,
+    versionHash: problem.hash,
+    kind: problem.kind,
+    submission: state.draft ?? '',
+    status: 'gave_up',
+    hintsUsed: state.hintLevel,
+    aiHintsUsed: state.aiHints.length,
+    graded: true,
+  });
+}
+
+export async function attemptFor(db: Queryable, userId: string, slug: string, attemptId: string): Promise<AttemptRow> {
+  if (!/^[0-9a-f-]{36}$/i.test(attemptId)) throw new AppError('not_found', 'Attempt not found');
+  const attempt = await getUserAttempt(db, userId, attemptId);
+  if (!attempt || attempt.slug !== slug) throw new AppError('not_found', 'Attempt not found');
+  return attempt;
+}

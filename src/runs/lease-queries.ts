@@ -1,0 +1,311 @@
+/**
+ * The worker's side of a run, one statement per state change. After the claim, every statement here is fenced by
+ * (id, attempts, lease_owner, status = 'running'): the attempt number is the fencing token, so a worker whose run
+ * was swept and claimed again (attempts + 1) matches no row and writes nothing. Functions report "still ours" as
+ * a boolean or by which ids came back; the caller turns a miss into a LeaseLostError.
+ */
+import type { Queryable } from '../db/pool.js';
+import { RUNS_CHANNEL, type ItemStatus } from './types.js';
+
+/** Who may write a run: the claim's attempt number and the claiming worker. */
+export interface Fence {
+  id: string;
+  attempt: number;
+  workerId: string;
+}
+
+export interface ClaimedRun {
+  id: string;
+  kind: string;
+  ownerId: string | null;
+  payload: unknown;
+  attempt: number;
+  maxAttempts: number;
+}
+
+/**
+ * Claims up to `limit` due runs of the given kinds. SKIP LOCKED lets concurrent claimers take disjoint rows without
+ * waiting on each other; the CTE feeds the UPDATE so selection and lease are one atomic statement. The partial
+ * index runs_claim_idx is already in (priority, run_at, id) order, so the LIMIT reads only its first entries.
+ */
+export async function claimRuns(
+  db: Queryable,
+  opts: { workerId: string; kinds: string[]; limit: number; leaseMs: number },
+): Promise<ClaimedRun[]> {
+  const { rows } = await db.query(
+    `WITH next AS (
+       SELECT id FROM runs
+       WHERE status = 'queued' AND run_at <= now() AND kind = ANY($2::text[])
+       ORDER BY priority, run_at, id
+       LIMIT $3
+       FOR UPDATE SKIP LOCKED
+     ),
+     claimed AS (
+       UPDATE runs r SET status = 'running', attempts = r.attempts + 1, lease_owner = $1,
+         lease_expires_at = now() + $4 * interval '1 millisecond', heartbeat_at = now(),
+         started_at = coalesce(r.started_at, now()), finished_at = NULL
+       FROM next WHERE r.id = next.id
+       RETURNING r.id, r.kind, r.owner_id, r.payload, r.attempts, r.max_attempts
+     ),
+     ev AS (
+       INSERT INTO run_events (run_id, type, attempt, message, data)
+       SELECT id, 'started', attempts, 'Attempt ' || attempts || ' started', jsonb_build_object('worker', $1::text)
+       FROM claimed
+     )
+     SELECT id::text AS id, kind, owner_id, payload, attempts, max_attempts FROM claimed`,
+    [opts.workerId, opts.kinds, opts.limit, opts.leaseMs],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    ownerId: r.owner_id,
+    payload: r.payload,
+    attempt: r.attempts,
+    maxAttempts: r.max_attempts,
+  }));
+}
+
+/** Extends the leases of every run the worker holds, in one statement. Runs missing from the answer are lost. */
+export async function heartbeatRuns(
+  db: Queryable,
+  workerId: string,
+  held: { id: string; attempt: number }[],
+  leaseMs: number,
+): Promise<{ id: string; cancelRequested: boolean }[]> {
+  if (held.length === 0) return [];
+  const { rows } = await db.query(
+    `UPDATE runs r SET lease_expires_at = now() + $4 * interval '1 millisecond', heartbeat_at = now()
+     FROM unnest($2::bigint[], $3::int[]) AS h (id, attempt)
+     WHERE r.id = h.id AND r.attempts = h.attempt AND r.lease_owner = $1 AND r.status = 'running'
+     RETURNING r.id::text AS id, r.cancel_requested_at IS NOT NULL AS cancel_requested`,
+    [workerId, held.map((h) => h.id), held.map((h) => h.attempt), leaseMs],
+  );
+  return rows.map((r) => ({ id: r.id, cancelRequested: r.cancel_requested }));
+}
+
+export interface Completion {
+  id: string;
+  attempt: number;
+  result: unknown;
+  /** The handler declared it records items: zero items then means inconclusive. */
+  expectsItems: boolean;
+  /** Set when the handler returned { inconclusive: true, reason }. */
+  inconclusiveReason: string | null;
+}
+
+/**
+ * Finishes many runs in one statement (the worker batches completions that arrive together). A run ends
+ * `inconclusive` rather than `succeeded` when the handler said so, when it recorded items but none is gradable
+ * (pass/fail), or when it expects items and recorded none. Returns the runs that were still ours.
+ */
+export async function completeRuns(
+  db: Queryable,
+  workerId: string,
+  done: Completion[],
+): Promise<{ id: string; status: string }[]> {
+  if (done.length === 0) return [];
+  const { rows } = await db.query(
+    `WITH input AS (
+       SELECT * FROM unnest($2::bigint[], $3::int[], $4::jsonb[], $5::boolean[], $6::text[])
+         AS t (id, attempt, result, expects_items, reason)
+     ),
+     outcome AS (
+       SELECT i.id, i.attempt, i.result,
+         CASE
+           WHEN i.reason IS NOT NULL THEN i.reason
+           WHEN s.n > 0 AND s.gradable = 0 THEN 'No gradable result: ' || s.n || ' item(s), none passed or failed.'
+           WHEN i.expects_items AND s.n = 0 THEN 'No gradable result: the run recorded no items.'
+         END AS inconclusive
+       FROM input i
+       CROSS JOIN LATERAL (
+         SELECT count(*) AS n, count(*) FILTER (WHERE status IN ('pass', 'fail')) AS gradable
+         FROM run_items WHERE run_id = i.id
+       ) s
+     ),
+     done AS (
+       UPDATE runs r SET status = CASE WHEN o.inconclusive IS NULL THEN 'succeeded' ELSE 'inconclusive' END,
+         result = o.result, finished_at = now(), lease_expires_at = NULL,
+         error_code = CASE WHEN o.inconclusive IS NULL THEN NULL ELSE 'inconclusive' END,
+         error_message = o.inconclusive
+       FROM outcome o
+       WHERE r.id = o.id AND r.attempts = o.attempt AND r.lease_owner = $1 AND r.status = 'running'
+       RETURNING r.id, r.status, r.attempts, r.error_message
+     ),
+     ev AS (
+       INSERT INTO run_events (run_id, type, attempt, message)
+       SELECT id, status, attempts, CASE WHEN status = 'succeeded' THEN 'Succeeded' ELSE error_message END FROM done
+     )
+     SELECT id::text AS id, status FROM done`,
+    [
+      workerId,
+      done.map((d) => d.id),
+      done.map((d) => d.attempt),
+      done.map((d) => (d.result === undefined ? null : JSON.stringify(d.result))),
+      done.map((d) => d.expectsItems),
+      done.map((d) => d.inconclusiveReason),
+    ],
+  );
+  return rows;
+}
+
+export interface FailInput {
+  fence: Fence;
+  retryable: boolean;
+  code: string;
+  message: string;
+  /** A floor for the delay, e.g. from a Retry-After header. */
+  retryAfterMs: number | null;
+  backoff: { baseMs: number; maxMs: number };
+}
+
+/**
+ * Ends an attempt that threw. Retryable errors with attempts left go back to `queued` at
+ * now() + min(max, base * 2^(attempt-1)) * (0.5 + random()/2): exponential, capped, with "equal jitter" so the
+ * delay never shrinks from one attempt to the next while retries from a burst still spread out. The decision and
+ * the delay are computed in SQL from the row as locked, so they cannot disagree with a concurrent cancel.
+ */
+export async function failRun(db: Queryable, f: FailInput): Promise<{ status: string; delayMs: number | null } | null> {
+  const { rows } = await db.query(
+    `WITH cur AS (
+       SELECT id, attempts,
+         CASE WHEN cancel_requested_at IS NOT NULL THEN 'canceled'
+              WHEN $4 AND attempts < max_attempts THEN 'queued'
+              ELSE 'failed' END AS next,
+         greatest(coalesce($7::float8, 0),
+                  least($9::float8, $8::float8 * power(2, attempts - 1)) * (0.5 + random() / 2)) AS delay_ms
+       FROM runs WHERE id = $1 AND attempts = $2 AND lease_owner = $3 AND status = 'running'
+       FOR UPDATE
+     ),
+     upd AS (
+       UPDATE runs r SET status = c.next,
+         run_at = CASE WHEN c.next = 'queued' THEN now() + c.delay_ms * interval '1 millisecond' ELSE r.run_at END,
+         lease_owner = CASE WHEN c.next = 'queued' THEN NULL ELSE r.lease_owner END,
+         lease_expires_at = NULL,
+         finished_at = CASE WHEN c.next = 'queued' THEN NULL ELSE now() END,
+         error_code = CASE WHEN c.next = 'failed' AND $4 THEN 'attempts_exhausted'
+                           WHEN c.next = 'canceled' THEN 'canceled' ELSE $5 END,
+         error_message = CASE WHEN c.next = 'failed' AND $4
+                              THEN 'Gave up after ' || c.attempts || ' attempts. Last error: ' || $6
+                              WHEN c.next = 'canceled' THEN 'Canceled while running.' ELSE $6 END
+       FROM cur c WHERE r.id = c.id
+       RETURNING r.id, r.status, r.attempts, r.error_message, c.delay_ms
+     ),
+     ev AS (
+       INSERT INTO run_events (run_id, type, attempt, message, data)
+       SELECT id, CASE WHEN status = 'queued' THEN 'retry' ELSE status END, attempts,
+         CASE WHEN status = 'queued'
+              THEN 'Attempt ' || attempts || ' failed: ' || $6 || '. Retrying in ' || round((delay_ms / 1000)::numeric, 1) || ' s'
+              ELSE error_message END,
+         jsonb_build_object('code', $5::text, 'delay_ms', CASE WHEN status = 'queued' THEN round(delay_ms) END)
+       FROM upd
+     )
+     SELECT status, CASE WHEN status = 'queued' THEN delay_ms END AS delay_ms FROM upd`,
+    [
+      f.fence.id,
+      f.fence.attempt,
+      f.fence.workerId,
+      f.retryable,
+      f.code,
+      f.message,
+      f.retryAfterMs,
+      f.backoff.baseMs,
+      f.backoff.maxMs,
+    ],
+  );
+  return rows[0] ? { status: rows[0].status, delayMs: rows[0].delay_ms === null ? null : Number(rows[0].delay_ms) } : null;
+}
+
+/** The handler stopped after a cancel request: the run ends `canceled`; its recorded items stay. */
+export async function finishCanceled(db: Queryable, fence: Fence, result: unknown): Promise<boolean> {
+  const { rows } = await db.query(
+    `WITH upd AS (
+       UPDATE runs SET status = 'canceled', finished_at = now(), lease_expires_at = NULL, error_code = 'canceled',
+         error_message = 'Canceled while running.', result = coalesce($4::jsonb, result)
+       WHERE id = $1 AND attempts = $2 AND lease_owner = $3 AND status = 'running'
+       RETURNING id, attempts
+     ),
+     ev AS (
+       INSERT INTO run_events (run_id, type, attempt, message)
+       SELECT id, 'canceled', attempts, 'Canceled: the handler stopped on its signal' FROM upd
+     )
+     SELECT count(*)::int AS n FROM upd`,
+    [fence.id, fence.attempt, fence.workerId, result === undefined ? null : JSON.stringify(result)],
+  );
+  return rows[0].n === 1;
+}
+
+/**
+ * Puts runs straight back in the queue (graceful shutdown) without waiting for their leases to run out, and wakes
+ * the other workers. A run whose cancel was requested meanwhile ends `canceled` instead.
+ */
+export async function requeueRuns(
+  db: Queryable,
+  workerId: string,
+  held: { id: string; attempt: number }[],
+  reason: string,
+): Promise<number> {
+  if (held.length === 0) return 0;
+  const { rows } = await db.query(
+    `WITH upd AS (
+       UPDATE runs r SET
+         status = CASE WHEN r.cancel_requested_at IS NOT NULL THEN 'canceled' ELSE 'queued' END,
+         lease_owner = CASE WHEN r.cancel_requested_at IS NOT NULL THEN r.lease_owner END,
+         lease_expires_at = NULL, run_at = now(),
+         finished_at = CASE WHEN r.cancel_requested_at IS NOT NULL THEN now() END
+       FROM unnest($2::bigint[], $3::int[]) AS h (id, attempt)
+       WHERE r.id = h.id AND r.attempts = h.attempt AND r.lease_owner = $1 AND r.status = 'running'
+       RETURNING r.id, r.status, r.attempts
+     ),
+     ev AS (
+       INSERT INTO run_events (run_id, type, attempt, message)
+       SELECT id, CASE WHEN status = 'queued' THEN 'requeued' ELSE 'canceled' END, attempts, $4 FROM upd
+     ),
+     notified AS (
+       SELECT count(*) AS n FROM (SELECT pg_notify('${RUNS_CHANNEL}', '') FROM (SELECT 1 FROM upd WHERE status = 'queued' LIMIT 1) one) x
+     )
+     SELECT count(*)::int AS n FROM upd CROSS JOIN notified`,
+    [workerId, held.map((h) => h.id), held.map((h) => h.attempt), reason],
+  );
+  return rows[0].n;
+}
+
+export async function setProgress(
+  db: Queryable,
+  fence: Fence,
+  p: { done: number; total: number | null; message: string | null },
+): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE runs SET progress_done = $4, progress_total = $5, progress_message = $6
+     WHERE id = $1 AND attempts = $2 AND lease_owner = $3 AND status = 'running'`,
+    [fence.id, fence.attempt, fence.workerId, p.done, p.total, p.message],
+  );
+  return res.rowCount === 1;
+}
+
+/**
+ * Upserts one item result. FOR SHARE on the run row makes the fence check and the write atomic with respect to a
+ * sweep: a sweep that wants to requeue the run waits for this statement, and this statement, if it comes second,
+ * re-reads the swept row, fails the fence and inserts nothing.
+ */
+export async function recordItem(
+  db: Queryable,
+  fence: Fence,
+  item: { key: string; status: ItemStatus; result: unknown },
+): Promise<boolean> {
+  const res = await db.query(
+    `WITH fence AS (
+       SELECT id FROM runs WHERE id = $1 AND attempts = $2 AND lease_owner = $3 AND status = 'running' FOR SHARE
+     )
+     INSERT INTO run_items (run_id, item_key, status, result, attempt)
+     SELECT id, $4, $5, $6, $2 FROM fence
+     ON CONFLICT (run_id, item_key) DO UPDATE SET status = EXCLUDED.status, result = EXCLUDED.result,
+       attempt = EXCLUDED.attempt, writes = run_items.writes + 1, recorded_at = now()`,
+    [fence.id, fence.attempt, fence.workerId, item.key, item.status, item.result === undefined ? null : JSON.stringify(item.result)],
+  );
+  return res.rowCount === 1;
+}
+
+export async function itemKeysDone(db: Queryable, runId: string): Promise<Set<string>> {
+  const { rows } = await db.query<{ item_key: string }>('SELECT item_key FROM run_items WHERE run_id = $1', [runId]);
+  return new Set(rows.map((r) => r.item_key));
+}

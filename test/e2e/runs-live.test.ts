@@ -1,0 +1,108 @@
+/**
+ * In a real browser: the run page shows live progress while a real worker process executes the run, stops polling
+ * once it is finished, and the cancel button stops a running run.
+ */
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueRun } from '../../src/runs/enqueue.js';
+import { getRun } from '../../src/runs/queries.js';
+import { buildTestApp } from '../helpers/app.js';
+import { signIn, type SignedIn } from '../helpers/auth.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { killAll, spawnWorker, waitFor, type WorkerProcess } from '../integration/runs/helpers.js';
+
+const db = useTestDatabase();
+const workers: WorkerProcess[] = [];
+let app: FastifyInstance;
+let base: string;
+let browser: Browser;
+let context: BrowserContext;
+let alice: SignedIn;
+
+beforeAll(async () => {
+  app = await buildTestApp(db);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address();
+  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  alice = await signIn(app, db, { name: 'Alice' });
+  const w = spawnWorker(db.url, { WORKER_CONCURRENCY: '1', WORKER_LEASE_MS: '10000' });
+  workers.push(w);
+  await w.ready(db.pool);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  context = await browser.newContext();
+  await context.addCookies(
+    alice.cookie.split('; ').map((pair) => {
+      const [name, ...rest] = pair.split('=');
+      return { name: name!, value: rest.join('='), url: base };
+    }),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await killAll(workers);
+  await app?.close();
+});
+
+/** Counts the page's requests to a path, to see polling start and stop. */
+function countRequests(page: Page, path: string): () => number {
+  let n = 0;
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === path) n++;
+  });
+  return () => n;
+}
+
+describe('the run page in a browser', () => {
+  it('shows live progress until the run finishes, then stops polling', async () => {
+    const { id } = await enqueueRun(db.pool, { kind: 'sleep', ownerId: alice.user.id, payload: { ms: 4000, steps: 8 } });
+    const page = await context.newPage();
+    const polls = countRequests(page, `/runs/${id}/status`);
+    await page.goto(`${base}/runs/${id}`);
+    const seen = new Set<string>();
+    await waitFor(
+      async () => {
+        const text = (await page.locator('[data-progress-text]').first().textContent())?.replace(/\s+/g, ' ').trim() ?? '';
+        if (text) seen.add(text);
+        return (await page.locator('#run-status').getAttribute('data-status')) === 'succeeded';
+      },
+      { what: 'the page to show the run succeeded', timeoutMs: 30_000, intervalMs: 100 },
+    );
+    // Several distinct progress states were shown while the page was open, not just the final one.
+    expect([...seen].filter((t) => /^\d+ \/ 8/.test(t)).length).toBeGreaterThanOrEqual(3);
+    expect(await page.locator('[data-run-result]').textContent()).toContain('Slept 4000 ms in 8 steps');
+    expect(await page.locator('progress').getAttribute('value')).toBe('100');
+    expect(polls()).toBeGreaterThan(2);
+    // The terminal fragment has no hx-trigger: no further requests over three polling periods.
+    const after = polls();
+    await page.waitForTimeout(3000);
+    expect(polls()).toBe(after);
+    await page.close();
+  }, 60_000);
+
+  it('the cancel button stops a running run started from the runs page', async () => {
+    const page = await context.newPage();
+    await page.goto(`${base}/runs`);
+    await page.getByRole('button', { name: /demo run/ }).click();
+    await page.waitForURL(/\/runs\/\d+$/);
+    const id = page.url().split('/').pop()!;
+    await waitFor(async () => /^\d+ \/ 20/.test((await page.locator('[data-progress-text]').textContent())?.trim() ?? ''), {
+      what: 'progress to appear',
+      timeoutMs: 20_000,
+      intervalMs: 100,
+    });
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await waitFor(async () => (await page.locator('#run-status').getAttribute('data-status')) === 'canceled', {
+      what: 'the page to show the run canceled',
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
+    expect(await page.locator('#run-status').textContent()).toContain('Canceled while running.');
+    expect(await getRun(db.pool, id)).toMatchObject({ status: 'canceled', ownerId: alice.user.id });
+    await page.close();
+  }, 60_000);
+});

@@ -1,0 +1,85 @@
+// Verdicts from real grader children (Pyodide under the permission model).
+// Needs a build first: the pool spawns dist/worker/grader/child.js.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGraderPool, gradeCold } from '../../../dist/worker/grader/index.js';
+
+const quiet = { info() {}, warn() {} };
+const TESTS = [
+  { name: 'visible' as const, source: 'def test_small():\n    check_equal(add(1, 2), 3)\ndef test_zero():\n    check_equal(add(0, 0), 0)\n' },
+  { name: 'hidden' as const, source: 'def test_big():\n    check_equal(add(10**6, 1), 10**6 + 1)\n' },
+];
+
+describe('grader verdicts', () => {
+  let pool: ReturnType<typeof createGraderPool>;
+  beforeAll(async () => {
+    pool = createGraderPool({ size: 2, timeLimitMs: 2000, memoryLimitMb: 320, logger: quiet });
+    await pool.whenWarm();
+  }, 60_000);
+  afterAll(async () => { await pool?.close(); });
+
+  it('passes a correct solution, across both suites', async () => {
+    const r = await pool.grade({ code: 'def add(a, b):\n    return a + b\n', tests: TESTS });
+    expect(r.status).toBe('passed');
+    expect(r.tests.map((t) => [t.suite, t.name, t.status])).toEqual([
+      ['visible', 'test_small', 'pass'], ['visible', 'test_zero', 'pass'], ['hidden', 'test_big', 'pass'],
+    ]);
+  }, 30_000);
+
+  it('fails a wrong solution with expected/actual and captured stdout', async () => {
+    const r = await pool.grade({ code: 'def add(a, b):\n    print("debug", a, b)\n    return a - b\n', tests: TESTS });
+    expect(r.status).toBe('failed');
+    const small = r.tests.find((t) => t.name === 'test_small');
+    expect(small).toMatchObject({ status: 'fail', expected: '3', actual: '-1', stdout: 'debug 1 2\n' });
+    expect(r.tests.find((t) => t.name === 'test_zero')?.status).toBe('pass');
+  }, 30_000);
+
+  it('reports a crashing solution as error with the exception', async () => {
+    const r = await pool.grade({ code: 'def add(a, b):\n    return {}[a]\n', tests: TESTS });
+    expect(r.status).toBe('error');
+    expect(r.tests[0]?.status).toBe('error');
+    expect(r.tests[0]?.message).toMatch(/KeyError: 1/);
+    const syntax = await pool.grade({ code: 'def add(a, b)\n    return a + b\n', tests: TESTS });
+    expect(syntax.tests.every((t) => t.status === 'error' && /SyntaxError/.test(t.message))).toBe(true);
+  }, 30_000);
+
+  it('times out an infinite loop on the running test, and the pool keeps serving', async () => {
+    const code = 'def add(a, b):\n    if a == 0:\n        while True: pass\n    return a + b\n';
+    const r = await pool.grade({ code, tests: TESTS });
+    expect(r.status).toBe('timeout');
+    expect(r.note).toBe('timed out after 2 s');
+    expect(r.tests.map((t) => [t.name, t.status, t.message])).toEqual([
+      ['test_small', 'pass', ''],
+      ['test_zero', 'timeout', 'timed out after 2 s'],
+      ['test_big', 'error', 'not run: an earlier test timed out'],
+    ]);
+    const next = await pool.grade({ code: 'def add(a, b):\n    return a + b\n', tests: TESTS });
+    expect(next.status).toBe('passed');
+  }, 30_000);
+
+  it('blames the first test when top-level code hangs', async () => {
+    const r = await pool.grade({ code: 'while True:\n    pass\n', tests: TESTS });
+    expect(r.status).toBe('timeout');
+    expect(r.tests[0]).toMatchObject({ name: 'test_small', status: 'timeout', message: 'timed out after 2 s' });
+  }, 30_000);
+
+  it('kills a memory hog with the memory message', async () => {
+    const code = 'def add(a, b):\n    hoard = []\n    while True:\n        hoard.append(bytearray(1 << 20))\n';
+    const r = await pool.grade({ code, tests: TESTS });
+    expect(r.status).toBe('memory');
+    expect(r.note).toBe('memory limit of 320 MB exceeded');
+    expect(r.tests[0]).toMatchObject({ status: 'error', message: 'memory limit of 320 MB exceeded' });
+    expect(r.tests[1]).toMatchObject({ status: 'error', message: 'not run: the memory limit was exceeded earlier' });
+    expect((await pool.grade({ code: 'def add(a, b):\n    return a + b\n', tests: TESTS })).status).toBe('passed');
+  }, 30_000);
+
+  it('grades concurrent submissions beyond the pool size', async () => {
+    const rs = await Promise.all([1, 2, 3, 4].map(() => pool.grade({ code: 'def add(a, b):\n    return a + b\n', tests: TESTS })));
+    expect(rs.map((r) => r.status)).toEqual(['passed', 'passed', 'passed', 'passed']);
+    expect(pool.stats().graded).toBeGreaterThanOrEqual(4);
+  }, 60_000);
+
+  it('gradeCold boots and grades without a pool', async () => {
+    const r = await gradeCold({ code: 'def add(a, b):\n    return a + b\n', tests: TESTS }, { timeLimitMs: 5000, logger: quiet });
+    expect(r.status).toBe('passed');
+  }, 60_000);
+});

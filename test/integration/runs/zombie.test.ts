@@ -1,0 +1,55 @@
+/**
+ * A real zombie: a worker frozen with SIGSTOP keeps its Postgres session (so it still looks alive) but stops
+ * heartbeating; its lease runs out, another worker takes the run over and finishes it. Thawed with SIGCONT, the
+ * zombie finds its lease gone, and nothing it had not written before the freeze ever reaches the database.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { enqueueRun } from '../../../src/runs/enqueue.js';
+import { getRun, getRunEvents, getRunItems } from '../../../src/runs/queries.js';
+import { useTestDatabase } from '../../helpers/db.js';
+import { killAll, spawnWorker, waitFor, type WorkerProcess } from './helpers.js';
+
+const db = useTestDatabase();
+const workers: WorkerProcess[] = [];
+afterAll(() => killAll(workers));
+
+describe('a zombie worker', () => {
+  it('cannot write progress, items or a result after its lease was taken over', async () => {
+    const env = { WORKER_CONCURRENCY: '1', WORKER_LEASE_MS: '2000' };
+    const zombie = spawnWorker(db.url, env);
+    workers.push(zombie);
+    const zombieId = await zombie.ready(db.pool);
+    const { id } = await enqueueRun(db.pool, { kind: 'sleep', ownerId: null, payload: { ms: 4000, steps: 20, items: true } });
+    await waitFor(async () => (await getRunItems(db.pool, id)).length >= 3, { what: 'the zombie to record items' });
+    zombie.child.kill('SIGSTOP');
+    const frozen = await getRun(db.pool, id);
+    const itemsAtFreeze = (await getRunItems(db.pool, id)).length;
+    expect(frozen).toMatchObject({ status: 'running', attempts: 1, leaseOwner: zombieId });
+
+    const rescuer = spawnWorker(db.url, env);
+    workers.push(rescuer);
+    const rescuerId = await rescuer.ready(db.pool);
+    await waitFor(async () => (await getRun(db.pool, id))!.status === 'succeeded', { what: 'the takeover to finish', timeoutMs: 30_000 });
+    const finished = (await getRun(db.pool, id))!;
+    expect(finished).toMatchObject({ attempts: 2, leaseOwner: rescuerId, progress: { done: 20, total: 20 } });
+
+    zombie.child.kill('SIGCONT');
+    await waitFor(async () => /lease lost/.test(zombie.output()), { what: 'the zombie to notice its lease is gone', timeoutMs: 15_000 });
+    // Give the thawed zombie's in-flight writes every chance to land, then check none did.
+    await waitFor(
+      async () => {
+        const { rows } = await db.pool.query('SELECT runs_in_hand FROM worker_heartbeats WHERE worker_id = $1', [zombieId]);
+        return rows[0]?.runs_in_hand === 0;
+      },
+      { what: 'the zombie to drop the run', timeoutMs: 15_000 },
+    );
+    expect(await getRun(db.pool, id)).toEqual(finished);
+    const items = await getRunItems(db.pool, id);
+    expect(items).toHaveLength(20);
+    expect(items.every((i) => i.writes === 1)).toBe(true);
+    expect(items.filter((i) => i.attempt === 1)).toHaveLength(itemsAtFreeze);
+    const events = await getRunEvents(db.pool, id);
+    expect(events.map((e) => `${e.type}:${e.attempt ?? ''}`)).toEqual(['queued:', 'started:1', 'requeued:1', 'started:2', 'succeeded:2']);
+    expect(events[2]!.message).toMatch(/Lease expired/);
+  }, 90_000);
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { answerText, stripThinking } from '../../../src/llm/providers/reasoning.js';
+
+describe('stripThinking', () => {
+  it.each([
+    ['<think>a\nb</think>\nAnswer', 'Answer'],
+    ['<THINK>x</THINK>A <think>y</think>B', 'A B'],
+    ['opened by the template</think> answer', 'answer'],
+    ['answer <think>cut off mid-thought', 'answer'],
+    ['no thinking at all', 'no thinking at all'],
+    ['<think>only thinking</think>', ''],
+  ])('%j -> %j', (input, expected) => {
+    expect(stripThinking(input)).toBe(expected);
+  });
+});
+
+describe('answerText', () => {
+  it('prefers content, then reasoning_content, then reasoning', () => {
+    expect(answerText({ content: 'c', reasoning: 'r' })).toBe('c');
+    expect(answerText({ content: null, reasoning_content: 'rc', reasoning: 'r' })).toBe('rc');
+    expect(answerText({ content: '', reasoning: 'r' })).toBe('r');
+    expect(answerText({ content: '<think>all thinking</think>', reasoning: 'r' })).toBe('r');
+  });
+
+  it('an empty answer is an empty string; no text anywhere is null (a bad response)', () => {
+    expect(answerText({ content: '' })).toBe('');
+    expect(answerText({ content: null })).toBeNull();
+    expect(answerText({})).toBeNull();
+  });
+});

@@ -1,0 +1,201 @@
+// Grader child: one process grades exactly one attempt, then exits.
+//
+// The parent starts this file as
+//   [unshare -n --] node --experimental-permission --allow-fs-read=<few paths>
+//        --disallow-code-generation-from-strings child.js '<ChildConfig JSON>'
+// with an empty environment (see spawn.ts). Inside, the order matters:
+//   1. capture the few host functions we need (before anything can patch them)
+//   2. shim process.binding('constants') so Pyodide's loader works under the
+//      permission model, load Pyodide, load the harness
+//   3. strip escape-relevant globals (JS) and js/pyodide_js (Python)
+//   4. report ready, read one request from stdin, stream results on fd 3, exit.
+import fs from 'node:fs';
+import os from 'node:os';
+import { pathToFileURL } from 'node:url';
+import type { PyodideInterface } from 'pyodide';
+import type { ChildConfig, ChildMessage, ChildRequest } from './protocol.js';
+
+// 1. Captured up front: if user code ever reached JS it could reassign
+// globals, but not these module-scope bindings.
+const writeSync = fs.writeSync;
+const readFileSync = fs.readFileSync;
+const stringify = JSON.stringify;
+const exit = process.exit.bind(process);
+const now = () => performance.now();
+const PROTOCOL_FD = 3;
+const SNAPSHOT_FD = 4;
+
+function writeAll(fd: number, data: Uint8Array): void {
+  let off = 0;
+  while (off < data.length) {
+    try {
+      off += writeSync(fd, data, off, data.length - off);
+    } catch (e) {
+      // Pipes can be non-blocking; spin on EAGAIN rather than drop a message.
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
+  }
+}
+function send(msg: ChildMessage): void {
+  writeAll(PROTOCOL_FD, Buffer.from(stringify(msg) + '\n'));
+}
+/** Forward a harness event that Python already serialised, without re-parsing. */
+function sendRaw(prefix: string, json: string): void {
+  writeAll(PROTOCOL_FD, Buffer.from(prefix + json + '}\n'));
+}
+
+const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
+
+// 2. Pyodide's Emscripten NODEFS does `process.binding('constants').fs` at
+// init. The permission model denies process.binding entirely, so answer that
+// one call from the public modules and refuse every other binding name.
+const constants = { fs: fs.constants, os: os.constants, crypto: {}, zlib: {}, trace: {} };
+(process as unknown as { binding: (n: string) => unknown }).binding = (name: string) => {
+  if (name === 'constants') return constants;
+  throw new Error(`process.binding('${name}') is not available in the grader`);
+};
+
+async function boot(): Promise<{ py: PyodideInterface; loadMs: number; fromSnapshot: boolean }> {
+  const t0 = now();
+  const mod = (await import(pathToFileURL(`${config.pyodideDir}/pyodide.mjs`).href)) as typeof import('pyodide');
+  const snapshot = config.snapshotPath ? readFileSync(config.snapshotPath) : undefined;
+  const py = await mod.loadPyodide({
+    indexURL: config.pyodideDir + '/',
+    // `import js` gives Python this object instead of globalThis.
+    jsglobals: {},
+    env: { HOME: '/home/pyodide' },
+    packages: [],
+    // input() sees EOF rather than blocking on the parent's pipe.
+    stdin: (() => null) as unknown as () => string,
+    ...(config.makeSnapshot ? { _makeSnapshot: true } : {}),
+    ...(snapshot ? { _loadSnapshot: snapshot } : {}),
+  });
+  return { py, loadMs: Math.round(now() - t0), fromSnapshot: !!snapshot };
+}
+
+// 3a. JS side: remove what could reach the network, other processes or
+// native code. The permission model (fs, child_process, worker, addons) and
+// the network namespace are the real boundary; this is defence in depth.
+function hardenJs(): void {
+  const g = globalThis as Record<string, unknown>;
+  for (const name of ['fetch', 'WebSocket', 'XMLHttpRequest', 'EventSource', 'require', 'module',
+    'Request', 'Response', 'Headers', 'FormData', 'BroadcastChannel', 'Worker', 'SharedArrayBuffer']) {
+    try { delete g[name]; } catch { /* non-configurable: leave it */ }
+  }
+  const p = process as unknown as Record<string, unknown>;
+  const refuse = (what: string) => () => { throw new Error(`${what} is not available in the grader`); };
+  for (const name of ['binding', '_linkedBinding', 'dlopen', 'kill', '_kill', 'chdir', 'setuid', 'setgid',
+    'seteuid', 'setegid', 'setgroups', 'initgroups', '_debugProcess', '_startProfilerIdleNotifier']) {
+    if (name in p) p[name] = refuse(`process.${name}`);
+  }
+  // No secrets arrive here (env is empty), but make it explicit.
+  p.env = {};
+}
+
+// 3b. Python side: Pyodide registers `js` (now our empty jsglobals) and
+// `pyodide_js` (the whole Pyodide API, whose JsProxies lead back to JS).
+// Unregister both, drop the FFI-facing modules from sys.modules and make
+// re-import fail. Objects already held by Pyodide internals remain reachable
+// through gc; --disallow-code-generation-from-strings is what makes a stray
+// JsProxy useless for `constructor.constructor('return process')()`.
+const PY_HARDEN = `
+import sys
+for _name in [n for n in list(sys.modules) if n == "js" or n.startswith("pyodide") or n == "_pyodide_core"]:
+    del sys.modules[_name]
+for _name in ("js", "pyodide_js", "pyodide", "pyodide.ffi", "pyodide.code", "pyodide.http",
+              "pyodide.webloop", "pyodide.console", "pyodide_js._api", "_pyodide_core", "micropip"):
+    sys.modules[_name] = None
+sys.meta_path[:] = [f for f in sys.meta_path if "Js" not in type(f).__name__]
+del _name
+
+# Emscripten implements system() with Node's child_process; the permission
+# model refuses it, but as a fatal Pyodide error that kills the child. Refuse
+# in Python instead so the user gets a readable exception.
+import os, posix
+def _no_programs(*args, **kwargs):
+    raise PermissionError("running other programs is not allowed in the grader")
+for _mod in (os, posix):
+    for _fn in ("system", "popen", "execv", "execve", "fork", "posix_spawn", "posix_spawnp", "spawnv"):
+        if hasattr(_mod, _fn):
+            setattr(_mod, _fn, _no_programs)
+del _mod, _fn
+`;
+
+const PY_LOAD_HARNESS = `
+import sys, types
+_m = types.ModuleType("bench_harness")
+_m.__file__ = "harness.py"
+exec(compile(_harness_src, "harness.py", "exec"), _m.__dict__)
+sys.modules["bench_harness"] = _m
+`;
+
+function readRequest(): Promise<ChildRequest> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => {
+      chunks.push(c);
+      const buf = Buffer.concat(chunks);
+      const nl = buf.indexOf(10);
+      if (nl >= 0) {
+        process.stdin.pause();
+        try { resolve(JSON.parse(buf.subarray(0, nl).toString('utf8')) as ChildRequest); } catch (e) { reject(e); }
+      }
+    });
+    process.stdin.on('end', () => reject(new Error('stdin closed before a request arrived')));
+  });
+}
+
+async function main(): Promise<void> {
+  const { py, loadMs, fromSnapshot } = await boot();
+
+  if (config.makeSnapshot) {
+    const bytes = py.makeMemorySnapshot();
+    writeAll(SNAPSHOT_FD, bytes);
+    send({ t: 'snapshot', bytes: bytes.length });
+    exit(0);
+  }
+
+  // Python's fd 1/2 (os.write(1, ...), C-level prints) go nowhere; the
+  // harness captures sys.stdout per test, which is what users see.
+  py.setStdout({ write: (buf: Uint8Array) => buf.length });
+  py.setStderr({ write: (buf: Uint8Array) => buf.length });
+
+  const ns = py.globals.get('dict')();
+  ns.set('_harness_src', readFileSync(config.harnessPath, 'utf8'));
+  py.runPython(PY_LOAD_HARNESS, { globals: ns });
+  ns.destroy();
+  py.unregisterJsModule('js');
+  py.unregisterJsModule('pyodide_js');
+  py.runPython(PY_HARDEN);
+  hardenJs();
+
+  send({ t: 'ready', loadMs, rss: process.memoryUsage().rss, fromSnapshot });
+  const req = await readRequest();
+
+  // Fresh globals for the driver; user code gets its own namespace inside the harness.
+  const driver = py.globals.get('dict')();
+  const collect = py.runPython('import bench_harness, json\nlambda src: json.dumps(bench_harness.collect_test_names(src))', { globals: driver });
+  send({ t: 'plan', suites: req.tests.map((s) => ({ suite: s.name, names: JSON.parse(collect(s.source) as string) as string[] })) });
+  collect.destroy();
+
+  const iterate = py.runPython(
+    'import bench_harness, json\nlambda code, src, limits: (json.dumps(ev) for ev in bench_harness.iter_events(code, src, json.loads(limits)))',
+    { globals: driver },
+  );
+  for (const suite of req.tests) {
+    send({ t: 'suite', suite: suite.name });
+    const gen = iterate(req.code, suite.source, stringify(req.limits ?? {}));
+    const prefix = `{"t":"ev","suite":${stringify(suite.name)},"ev":`;
+    // Each next() runs Python synchronously until the harness yields; the
+    // parent's timer, not this loop, bounds how long that takes.
+    for (const ev of gen as Iterable<string>) sendRaw(prefix, ev);
+    gen.destroy();
+  }
+  send({ t: 'done' });
+  exit(0);
+}
+
+main().catch((e: unknown) => {
+  try { send({ t: 'fatal', message: String((e as Error)?.stack ?? e).slice(0, 2000) }); } catch { /* parent gone */ }
+  exit(70);
+});

@@ -1,0 +1,166 @@
+/**
+ * A running worker, wired from its parts: the listener (LISTEN + liveness lock), the claim loop, the executor,
+ * heartbeats (every third of the lease), the sweeper, and graceful shutdown. main.ts starts one per process; the
+ * benchmark starts one in-process to time enqueue-to-handler latency.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { Config } from '../src/config.js';
+import { claimRuns, heartbeatRuns, requeueRuns } from '../src/runs/lease-queries.js';
+import { CANCEL_CHANNEL, RUNS_CHANNEL } from '../src/runs/types.js';
+import { pruneWorkers, registerWorker, removeWorker, sweepLostRuns, touchWorker } from '../src/runs/worker-queries.js';
+import { LeaseLostError, RunCanceledError, ShutdownError } from './errors.js';
+import { createExecutor, type HeldRun } from './executor.js';
+import type { HandlerRegistry } from './handlers/index.js';
+import { startListener } from './listener.js';
+import { createLoop } from './loop.js';
+
+export interface WorkerOptions {
+  pool: pg.Pool;
+  /** For the worker's own LISTEN session (not from the pool: it must stay one session). */
+  databaseUrl: string;
+  config: Config['worker'];
+  registry: HandlerRegistry;
+  log: Logger;
+  version: string;
+}
+
+export interface RunningWorker {
+  workerId: string;
+  /** Runs in hand right now. */
+  held(): number;
+  /** Stop claiming, let handlers finish within the grace period, abort and requeue the rest, deregister. */
+  shutdown(): Promise<void>;
+}
+
+export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
+  const { pool, config, log } = opts;
+  const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const kinds = [...opts.registry.keys()];
+  const held = new Map<string, HeldRun>();
+  let stopping = false;
+  const info = { workerId, host: hostname(), pid: process.pid, version: opts.version, kinds, concurrency: config.concurrency };
+
+  const executor = createExecutor({
+    db: pool,
+    workerId,
+    registry: opts.registry,
+    log,
+    held,
+    backoff: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
+  });
+  const loop = createLoop({
+    concurrency: config.concurrency,
+    pollMs: config.pollMs,
+    claim: (limit) => claimRuns(pool, { workerId, kinds, limit, leaseMs: config.leaseMs }),
+    handle: (job) => executor.run(job),
+    onError: (err) => log.error({ err }, 'worker loop error'),
+  });
+
+  const listener = await startListener({
+    url: opts.databaseUrl,
+    channels: [RUNS_CHANNEL, CANCEL_CHANNEL],
+    log,
+    onNotification(channel, payload) {
+      if (channel === RUNS_CHANNEL) loop.wake();
+      else if (channel === CANCEL_CHANNEL) abortRun(payload, new RunCanceledError(payload));
+    },
+    onReconnect(livenessKey) {
+      registerWorker(pool, { ...info, livenessKey }).catch((err) => log.error({ err }, 'worker re-register failed'));
+      loop.wake();
+    },
+  });
+  await registerWorker(pool, { ...info, livenessKey: listener.livenessKey });
+
+  function abortRun(id: string, reason: Error): void {
+    const h = held.get(id);
+    if (h && !h.controller.signal.aborted) h.controller.abort(reason);
+  }
+
+  async function heartbeat(): Promise<void> {
+    const list = [...held.values()];
+    try {
+      const alive = new Map((await heartbeatRuns(pool, workerId, list.map((h) => h.fence), config.leaseMs)).map((r) => [r.id, r]));
+      const now = Date.now();
+      for (const h of list) {
+        if (held.get(h.fence.id) !== h) continue; // finished meanwhile
+        const row = alive.get(h.fence.id);
+        if (!row) abortRun(h.fence.id, new LeaseLostError(h.fence.id, h.fence.attempt));
+        else {
+          h.extendedAt = now;
+          if (row.cancelRequested) abortRun(h.fence.id, new RunCanceledError(h.fence.id));
+        }
+      }
+      await touchWorker(pool, workerId, held.size, stopping);
+    } catch (err) {
+      log.warn({ err }, 'heartbeat failed');
+    }
+    // Self-fencing: without a successful heartbeat for a whole lease, another worker may own the run by now.
+    for (const h of held.values()) {
+      if (Date.now() - h.extendedAt > config.leaseMs) abortRun(h.fence.id, new LeaseLostError(h.fence.id, h.fence.attempt));
+    }
+  }
+
+  let lastPrune = 0;
+  async function sweep(): Promise<void> {
+    try {
+      const r = await sweepLostRuns(pool);
+      if (r.requeued + r.failed + r.canceled > 0) log.info(r, 'swept runs of lost workers');
+      if (Date.now() - lastPrune > 60_000) {
+        lastPrune = Date.now();
+        await pruneWorkers(pool, 3600);
+      }
+    } catch (err) {
+      log.warn({ err }, 'sweep failed');
+    }
+  }
+
+  const heartbeatTimer = setInterval(() => void heartbeat(), Math.max(100, Math.floor(config.leaseMs / 3)));
+  // Sweeping is cheap (partial index on running runs), so do it often: a dead worker's runs move within ~1 s.
+  const sweepMs = Math.min(1000, config.leaseMs / 4);
+  let sweepTimer: NodeJS.Timeout | undefined;
+  const armSweep = () => {
+    sweepTimer = setTimeout(() => void sweep().finally(() => !stopping && armSweep()), sweepMs * (0.75 + Math.random() / 2));
+  };
+  armSweep();
+  loop.start();
+  log.info({ workerId, kinds, concurrency: config.concurrency, leaseMs: config.leaseMs }, 'worker started');
+
+  return {
+    workerId,
+    held: () => held.size,
+    async shutdown() {
+      stopping = true;
+      clearTimeout(sweepTimer);
+      await loop.stop();
+      await touchWorker(pool, workerId, held.size, true).catch(() => {});
+      log.info({ inHand: held.size, graceMs: config.shutdownGraceMs }, 'worker stopping: no more claims');
+      let graceTimer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        loop.drained().then(() => true),
+        new Promise<boolean>((r) => (graceTimer = setTimeout(() => r(false), config.shutdownGraceMs))),
+      ]);
+      clearTimeout(graceTimer);
+      if (!finished) {
+        for (const id of held.keys()) abortRun(id, new ShutdownError());
+        // Handlers that honour their signal settle at once; one that ignores it is not waited for long.
+        await Promise.race([loop.drained(), new Promise((r) => setTimeout(r, 1000))]);
+      }
+      await executor.idle();
+      const rest = [...held.values()].map((h) => h.fence);
+      if (rest.length > 0) {
+        const n = await requeueRuns(pool, workerId, rest, 'Worker shut down: back in the queue').catch((err) => {
+          log.error({ err }, 'requeue on shutdown failed; the sweeper will requeue these runs');
+          return 0;
+        });
+        log.info({ requeued: n }, 'runs put back in the queue');
+      }
+      clearInterval(heartbeatTimer);
+      await removeWorker(pool, workerId).catch(() => {});
+      await listener.close();
+      log.info('worker stopped');
+    },
+  };
+}
