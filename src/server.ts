@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { loadAppSecrets } from './auth/secrets.js';
 import { openDatabase } from './db/open.js';
-import { formatIntegrationTable, integrationStatus } from './integrations.js';
+import { formatIntegrationTable, integrationStatus, startupWarnings } from './integrations.js';
 import { onShutdownSignal } from './shutdown.js';
 
 async function main(): Promise<void> {
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
 
   const rows = integrationStatus(config);
   app.log.info(`integrations:\n${formatIntegrationTable(rows)}`);
-  for (const row of rows.filter((r) => r.state === 'half')) app.log.warn(`${row.name} is half-configured: ${row.detail}`);
+  for (const warning of startupWarnings(config)) app.log.warn(warning);
 
   onShutdownSignal(async (signal) => {
     app.log.info({ signal }, 'shutting down');
