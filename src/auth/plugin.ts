@@ -17,7 +17,7 @@ declare module 'fastify' {
     /** Signed in with a valid token but not on the allowlist: the "not allowed" page uses it. */
     signedInNotAllowed: { id: string; email: string | null } | null;
     /** The verified access token of this request (after a transparent refresh), e.g. to revoke it at sign-out. */
-    session: { accessToken: string; token: VerifiedToken } | null;
+    authSession: { accessToken: string; token: VerifiedToken } | null;
   }
   interface FastifyInstance {
     auth: { verify: TokenVerifier; localSignInEnabled: boolean };
@@ -48,7 +48,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
   const verify = createTokenVerifier([...(local ? [localIssuer(opts.secrets.localKey)] : []), ...(opts.issuers ?? [])]);
   app.decorate('auth', { verify, localSignInEnabled: local });
   app.decorateRequest('signedInNotAllowed', null);
-  app.decorateRequest('session', null);
+  app.decorateRequest('authSession', null);
 
   await app.register(csrf, {
     cookieKey: 'bench_csrf',
@@ -65,7 +65,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
       token = await verify(accessToken);
     }
     if (!token || !accessToken) return;
-    request.session = { accessToken, token };
+    request.authSession = { accessToken, token };
     const decision = decideAccess(opts.config, token, opts.accessFacts ? await opts.accessFacts(token) : undefined);
     if (!decision.allowed) {
       request.signedInNotAllowed = { id: token.sub, email: token.email };
@@ -82,7 +82,8 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
   });
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method !== 'GET' || NO_TOKEN_PREFIXES.some((p) => request.url.startsWith(p))) return;
+    // Every method, not only GET: a form that fails validation is re-rendered by the POST and needs a token too.
+    if (NO_TOKEN_PREFIXES.some((p) => request.url.startsWith(p))) return;
     reply.locals = { ...reply.locals, csrfToken: reply.generateCsrf(), signedInNotAllowed: request.signedInNotAllowed };
   });
 }

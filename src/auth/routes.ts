@@ -34,7 +34,7 @@ export async function authRoutes(app: FastifyInstance, opts: { secrets: AppSecre
   // A Supabase session is also ended at Supabase, so a copied refresh token stops working; a failure there is logged
   // and the cookies are cleared regardless.
   app.post('/logout', async (request, reply) => {
-    const session = request.session;
+    const session = request.authSession;
     if (session?.token.issuerKind === 'supabase') await revokeSupabaseSession(app.deps.config, request, reply, session.accessToken);
     clearSessionCookies(reply);
     return reply.redirect('/', 303);

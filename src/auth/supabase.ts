@@ -64,6 +64,7 @@ export function supabaseForRequest(config: Config, request: FastifyRequest, repl
   const memory = new Map<string, string>();
   const isVerifier = (key: string) => key === `${STORAGE_KEY}-code-verifier`;
   return createClient(config.supabase.url!, config.supabase.anonKey!, {
+    global: { fetch: boundedFetch(request) },
     auth: {
       flowType: 'pkce',
       persistSession: true,
@@ -85,6 +86,32 @@ export function supabaseForRequest(config: Config, request: FastifyRequest, repl
   });
 }
 
+/**
+ * supabase-js's fetch, with a time limit and without its retry loop. A refresh runs inside a page request, and
+ * supabase-js retries "retryable" failures (network errors, 502-504) with backoff for up to 30 s: a Supabase outage
+ * would hold every page that long. So an unreachable or overloaded Supabase becomes one quick, non-retryable error
+ * with our own code, logged here once (instead of the library printing the raw error to stderr).
+ */
+const SUPABASE_TIMEOUT_MS = 5_000;
+export const SUPABASE_UNREACHABLE = 'supabase_unreachable';
+function boundedFetch(request: FastifyRequest): typeof fetch {
+  const unreachable = (detail: string) => {
+    request.log.warn({ detail }, 'Supabase Auth unreachable');
+    return new Response(JSON.stringify({ code: 500, error_code: SUPABASE_UNREACHABLE, msg: 'Supabase Auth could not be reached' }), {
+      status: 500,
+      headers: { 'content-type': 'application/json' },
+    });
+  };
+  return async (input, init) => {
+    try {
+      const res = await fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(SUPABASE_TIMEOUT_MS) });
+      return res.status >= 502 && res.status <= 504 ? unreachable(`HTTP ${res.status}`) : res;
+    } catch (err) {
+      return unreachable((err as Error).message);
+    }
+  };
+}
+
 /** Access token for as long as Supabase says it lives (the browser then drops it and we refresh); refresh for a month. */
 export function setSessionCookies(request: FastifyRequest, reply: FastifyReply, session: Session): void {
   reply.setCookie(ACCESS_COOKIE, session.access_token, sessionCookieOptions(request, Math.max(1, session.expires_in)));
@@ -102,9 +129,10 @@ export function supabaseRefresher(config: Config) {
     if (!refreshToken) return null;
     const { data, error } = await supabaseForRequest(config, request, reply).auth.refreshSession({ refresh_token: refreshToken });
     if (error || !data.session) {
-      const retryable = error?.name === 'AuthRetryableFetchError';
-      request.log.info({ err: error?.message, retryable }, 'session refresh failed');
-      if (!retryable) clearSessionCookies(reply);
+      // An outage is not a verdict on the refresh token: keep it for the next request.
+      const outage = error?.code === SUPABASE_UNREACHABLE || error?.name === 'AuthRetryableFetchError';
+      request.log.info({ err: error?.message, outage }, 'session refresh failed');
+      if (!outage) clearSessionCookies(reply);
       return null;
     }
     setSessionCookies(request, reply, data.session);

@@ -16,8 +16,9 @@ import { AppError } from '../errors.js';
  * - Workers from self (the Pyodide runner) and blob: (libraries that start workers from generated code).
  * - Styles allow inline: htmx and the code editor insert `<style>` elements and style attributes at run time. Style
  *   injection cannot run code, and every template autoescapes, so this is the accepted trade-off.
- * - form-action includes Supabase because "Sign in with GitHub" is a form post that redirects there, and Chromium
- *   checks form-action against redirects.
+ * - form-action: "Sign in with GitHub" is a form post answered by a redirect to Supabase, which redirects to GitHub,
+ *   which (already authorised) redirects straight back. Chromium checks form-action against every hop of that one
+ *   navigation, so both origins must be listed or the sign-in stops at the first redirect.
  */
 export function contentSecurityPolicy(config: Config): Record<string, string[] | null> {
   const supabaseOrigin = config.supabase.url ? new URL(config.supabase.url).origin : null;
@@ -32,7 +33,7 @@ export function contentSecurityPolicy(config: Config): Record<string, string[] |
     'worker-src': ["'self'", 'blob:'],
     'object-src': ["'none'"],
     'base-uri': ["'self'"],
-    'form-action': ["'self'", ...(supabaseOrigin ? [supabaseOrigin] : [])],
+    'form-action': ["'self'", ...(supabaseOrigin ? [supabaseOrigin, 'https://github.com'] : [])],
     'frame-ancestors': ["'none'"],
     // Only behind TLS: on http://127.0.0.1 it would "upgrade" our own assets to an https port nobody serves.
     'upgrade-insecure-requests': config.env === 'production' ? [] : null,

@@ -40,6 +40,8 @@ export interface FakeSupabaseAuth {
   /** The user the next /authorize "signs in with GitHub". */
   nextUser: FakeUser;
   accessTokenTtlSeconds: number;
+  /** When set, /token answers with this status (an overloaded or broken Supabase). */
+  tokenFailure: number | null;
   requests: { method: string; path: string; apikey: string | undefined }[];
   jwksFetches: number;
   /** Adds a new key, signs with it from now on; the old one stays published unless `dropOld`. */
@@ -87,6 +89,7 @@ export async function startFakeSupabaseAuth(opts: { anonKey?: string } = {}): Pr
     anonKey: opts.anonKey ?? `anon-${randomBytes(8).toString('hex')}`,
     nextUser: { id: randomUUID(), email: 'someone@example.com', userName: 'someone' },
     accessTokenTtlSeconds: 3600,
+    tokenFailure: null,
     requests: [],
     jwksFetches: 0,
     sessions,
@@ -184,6 +187,7 @@ export async function startFakeSupabaseAuth(opts: { anonKey?: string } = {}): Pr
     }
 
     if (req.method === 'POST' && u.pathname === '/auth/v1/token') {
+      if (fake.tokenFailure) return send(res, fake.tokenFailure, { message: 'upstream unavailable' });
       const body = await readJson(req);
       const grant = u.searchParams.get('grant_type');
       if (grant === 'pkce') {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireUser } from '../../../src/auth/current-user.js';
 import { buildTestApp } from '../../helpers/app.js';
 import { CookieJar } from '../../helpers/cookie-jar.js';
+import { pageCsrf, signInWithGitHub as githubSignIn } from '../../helpers/github-sign-in.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { startFakeSupabaseAuth, type FakeSupabaseAuth, type FakeUser } from '../../fakes/supabase-auth.js';
 
@@ -25,26 +26,7 @@ afterAll(async () => {
   await supabase?.close();
 });
 
-/** Drives the browser's part: login page -> POST /auth/github -> Supabase authorize -> back to /auth/callback. */
-async function signInWithGitHub(target: FastifyInstance, user: FakeUser, next = '/whoami') {
-  supabase.nextUser = user;
-  const jar = new CookieJar();
-  const login = await target.inject('/login');
-  jar.update(login);
-  expect(login.body).toContain('Sign in with GitHub');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(login.body)![1]!;
-  const start = await target.inject({ method: 'POST', url: '/auth/github', headers: { cookie: jar.header() }, payload: { _csrf: csrf, next } });
-  const startCookies = jar.update(start);
-  expect(start.statusCode).toBe(303);
-  const authorize = new URL(start.headers.location as string);
-  // The browser goes to Supabase, which (standing in for GitHub's consent) sends it back with a one-time code.
-  const back = await fetch(authorize, { redirect: 'manual' });
-  expect(back.status).toBe(302);
-  const callback = new URL(back.headers.get('location')!);
-  const done = await target.inject({ url: `${callback.pathname}${callback.search}`, headers: { cookie: jar.header() } });
-  const doneCookies = jar.update(done);
-  return { jar, authorize, callback, start, startCookies, done, doneCookies };
-}
+const signInWithGitHub = (target: FastifyInstance, user: FakeUser, next = '/whoami') => githubSignIn(target, supabase, user, next);
 
 const who = async (cookie: string) => {
   const res = await app.inject({ url: '/whoami', headers: { cookie } });
@@ -127,9 +109,7 @@ describe('Sign in with GitHub (PKCE through supabase-js)', () => {
     const { jar } = await signInWithGitHub(app, alice);
     const refreshToken = jar.get('bench_refresh')!;
     const session = supabase.sessionFor(refreshToken)!;
-    const page = await app.inject({ url: '/', headers: { cookie: jar.header() } });
-    jar.update(page);
-    const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(page.body)![1]!;
+    const csrf = await pageCsrf(app, jar);
     const out = await app.inject({ method: 'POST', url: '/logout', headers: { cookie: jar.header(), 'x-csrf-token': csrf } });
     expect(out.statusCode).toBe(303);
     expect(supabase.requests.at(-1)).toMatchObject({ method: 'POST', path: '/auth/v1/logout?scope=local', apikey: supabase.anonKey });
@@ -139,6 +119,44 @@ describe('Sign in with GitHub (PKCE through supabase-js)', () => {
     expect(jar.get('bench_refresh')).toBeUndefined();
     // A copy of the old refresh cookie no longer brings the session back.
     expect((await who(`bench_refresh=${refreshToken}`)).body.user).toBeNull();
+  });
+
+  it('a Supabase outage during refresh is one quick attempt per request (no retry loop) and keeps the cookies', async () => {
+    const { jar } = await signInWithGitHub(app, alice);
+    jar.delete('bench_access');
+    supabase.tokenFailure = 503;
+    try {
+      const before = supabase.requests.filter((r) => r.path.includes('grant_type=refresh_token')).length;
+      const res = await app.inject({ url: '/whoami', headers: { cookie: jar.header() } });
+      expect(res.json().user).toBeNull();
+      expect(String(res.headers['set-cookie'] ?? '')).not.toContain('bench_refresh=;');
+      expect(supabase.requests.filter((r) => r.path.includes('grant_type=refresh_token')).length).toBe(before + 1);
+    } finally {
+      supabase.tokenFailure = null;
+    }
+    // Once Supabase is back, the same refresh cookie works.
+    expect((await who(jar.header())).body.user).toMatchObject({ id: alice.id });
+  });
+
+  it('when Supabase cannot be reached: refresh keeps the cookies, sign-out still clears them', async () => {
+    const flaky = await startFakeSupabaseAuth();
+    const other = await buildTestApp(db, { env: { SUPABASE_URL: flaky.url, SUPABASE_ANON_KEY: flaky.anonKey } });
+    try {
+      const { jar } = await githubSignIn(other, flaky, alice);
+      const csrf = await pageCsrf(other, jar); // verifies the token once, so the JWKS is cached
+      await flaky.close();
+      // An outage is not a rejection: a refresh that cannot reach Supabase keeps the refresh cookie for next time.
+      const refreshOnly = await other.inject({ url: '/', headers: { cookie: `bench_refresh=${jar.get('bench_refresh')}` } });
+      expect(refreshOnly.statusCode).toBe(200);
+      expect(String(refreshOnly.headers['set-cookie'] ?? '')).not.toContain('bench_refresh=;');
+      const out = await other.inject({ method: 'POST', url: '/logout', headers: { cookie: jar.header(), 'x-csrf-token': csrf } });
+      expect(out.statusCode).toBe(303);
+      jar.update(out);
+      expect(jar.get('bench_access')).toBeUndefined();
+      expect(jar.get('bench_refresh')).toBeUndefined();
+    } finally {
+      await other.close();
+    }
   });
 
   it('a code cannot be exchanged without the verifier cookie of the browser that started (login CSRF)', async () => {
