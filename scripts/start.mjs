@@ -16,12 +16,16 @@ const supervisor = spawn(process.execPath, [join(root, 'scripts', 'supervise.mjs
 });
 supervisor.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 
-let signals = 0;
+// npm forwards the terminal's SIGINT to us as well, so one Ctrl-C can arrive twice within milliseconds: only a
+// signal well after the first counts as "force it".
+let firstSignalAt = 0;
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
-    signals += 1;
-    if (signals === 1) supervisor.kill('SIGTERM');
-    else {
+    const now = Date.now();
+    if (!firstSignalAt) {
+      firstSignalAt = now;
+      supervisor.kill('SIGTERM');
+    } else if (now - firstSignalAt > 1000) {
       // Second Ctrl-C: stop waiting; kill the whole group so nothing is left behind.
       try {
         process.kill(-supervisor.pid, 'SIGKILL');

@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type pg from 'pg';
 import type { Config } from './config.js';
 import { registerErrorHandling } from './errors.js';
+import { noopReporter, type ErrorReporter } from './observability/reporter.js';
 import { healthRoutes } from './health/routes.js';
 import { homeRoutes } from './home/routes.js';
 import authPlugin from './auth/plugin.js';
@@ -32,6 +33,8 @@ export interface AppDeps {
   pool: pg.Pool;
   /** Generated once per installation and kept in the database (see auth/secrets.ts). */
   secrets: AppSecrets;
+  /** Where 5xx errors are reported (Sentry when SENTRY_DSN is set). */
+  reporter?: ErrorReporter;
   /** pino options, or false for no logs (tests). Defaults to the config's level. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -69,7 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.locals = { ...(reply.locals ?? {}), currentUser: request.user, currentPath: request.url.split('?')[0] };
   });
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, deps.reporter ?? noopReporter);
   // Headers, rate limits and the /admin + diagnostics guards; before any route so every route gets them.
   await registerSecurity(app, deps.config);
   const accessFacts = approvalFacts(deps.config, deps.pool);

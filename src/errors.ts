@@ -3,6 +3,7 @@
  * a page, a fragment (for HTMX) or JSON. 4xx reasons are shown; 5xx details stay in the log behind a request id.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorReporter } from './observability/reporter.js';
 
 export type ErrorCode =
   | 'bad_request'
@@ -109,10 +110,13 @@ export async function sendError(request: FastifyRequest, reply: FastifyReply, vi
   await reply.view('pages/error.njk', view);
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, reporter: ErrorReporter): void {
   app.setErrorHandler(async (error: FastifyError | AppError, request, reply) => {
     const view = toView(error, request);
-    if (view.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (view.status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      reporter.capture(error, { requestId: request.id, userId: request.user?.id ?? null });
+    }
     else request.log.info({ code: view.code, msg: view.message }, 'request refused');
     await sendError(request, reply, view);
   });

@@ -8,6 +8,7 @@ import { loadAppSecrets } from './auth/secrets.js';
 import { openDatabase } from './db/open.js';
 import { formatIntegrationTable, integrationStatus, startupWarnings } from './integrations.js';
 import { onShutdownSignal } from './shutdown.js';
+import { createReporter } from './observability/reporter.js';
 
 async function main(): Promise<void> {
   let config;
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
   const db = await openDatabase(config, { applicationName: 'bench-web', log: (m) => console.log(m) });
   await migrate(db.pool, { log: (m) => console.log(m) });
   const secrets = await loadAppSecrets(db.pool);
-  const app = await buildApp({ config, pool: db.pool, secrets });
+  const reporter = createReporter(config, { serverName: 'web' });
+  const app = await buildApp({ config, pool: db.pool, secrets, reporter });
 
   const rows = integrationStatus(config);
   app.log.info(`integrations:\n${formatIntegrationTable(rows)}`);
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     await app.close();
     await db.close();
+    await reporter.flush();
   });
 
   await app.listen({ host: config.host, port: config.port });

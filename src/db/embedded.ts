@@ -53,7 +53,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     onError: (m: unknown) => opts.log?.(String(m).trim()),
   });
   if (!existsSync(join(dir, 'PG_VERSION'))) {
-    await server.initialise();
+    await server.initialise().catch((err: Error) => {
+      if (/Permission denied/.test(err.message)) {
+        // As root, Postgres runs as the unprivileged `postgres` user, which must be able to enter every parent folder.
+        throw new Error(`${err.message}\nPostgres (running as the 'postgres' user) cannot enter ${dir}. Run Bench as a normal user, or set BENCH_DATA_DIR to a folder whose parents are world-searchable (chmod o+x).`);
+      }
+      throw err;
+    });
   } else {
     // A crashed earlier run leaves its pid file behind, and Postgres would refuse to start.
     clearStalePidFile(dir);
