@@ -4,16 +4,12 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseForm } from '../web/forms.js';
+import { publicBaseUrl } from '../web/public-url.js';
 import { createMailer, type Mailer } from './notify.js';
 import { requestAccessSchema, submitAccessRequest, type AccessDeps } from './service.js';
 
-/** Links in e-mails: PUBLIC_URL when set, otherwise the origin this request came to. */
-export function baseUrlOf(app: FastifyInstance, request: FastifyRequest): string {
-  return app.deps.config.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`;
-}
-
 export function accessDeps(app: FastifyInstance, request: FastifyRequest, mailer: Mailer): AccessDeps {
-  return { config: app.deps.config, db: app.deps.pool, mailer, log: request.log, baseUrl: baseUrlOf(app, request) };
+  return { config: app.deps.config, db: app.deps.pool, mailer, log: request.log, baseUrl: publicBaseUrl(app.deps.config, request) };
 }
 
 /** The honeypot: a field people never see (hidden by CSS, skipped by tab order) but form-filling bots do fill. */

@@ -12,14 +12,12 @@ import { safeNext } from './cookies.js';
 import { upsertUser } from './queries.js';
 import { setSessionCookies, supabaseForRequest, supabaseSignInEnabled } from './supabase.js';
 import type { VerifiedToken } from './tokens.js';
+import { publicBaseUrl } from '../web/public-url.js';
 
 /** Where to go after the callback; kept beside the verifier because Supabase's redirect allowlist matches exact URLs. */
 const NEXT_COOKIE = 'bench_next';
 
-function callbackUrl(app: FastifyInstance, request: FastifyRequest): string {
-  const base = app.deps.config.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`;
-  return `${base}/auth/callback`;
-}
+const callbackUrl = (app: FastifyInstance, request: FastifyRequest) => `${publicBaseUrl(app.deps.config, request)}/auth/callback`;
 
 export async function githubAuthRoutes(app: FastifyInstance, opts: { accessFacts?: (token: VerifiedToken) => Promise<AccessFacts> }): Promise<void> {
   const config = app.deps.config;
