@@ -21,6 +21,14 @@ import type { AppSecrets } from './auth/secrets.js';
 import { createLlm, type Llm } from './llm/index.js';
 import { llmAdminRoutes } from './llm/admin-routes.js';
 import { accountRoutes } from './account/routes.js';
+import { githubAuthRoutes } from './auth/github-routes.js';
+import { supabaseIssuers, supabaseRefresher, supabaseSignInEnabled } from './auth/supabase.js';
+import { accessAdminRoutes } from './access/admin-routes.js';
+import { accessRoutes } from './access/routes.js';
+import { approvalFacts } from './access/service.js';
+import { adminRoutes } from './admin/routes.js';
+import { diagnosticsRoutes } from './diagnostics/routes.js';
+import { registerSecurity } from './web/security.js';
 import { registerStatic } from './web/static.js';
 import { viewOptions } from './web/views.js';
 import { viewsDir } from './paths.js';
@@ -74,7 +82,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app, deps.reporter ?? noopReporter);
-  await app.register(authPlugin, { config: deps.config, secrets: deps.secrets });
+  // Headers, rate limits and the /admin + diagnostics guards; before any route so every route gets them.
+  await registerSecurity(app, deps.config);
+  const accessFacts = approvalFacts(deps.config, deps.pool);
+  await app.register(authPlugin, {
+    config: deps.config,
+    secrets: deps.secrets,
+    issuers: supabaseIssuers(deps.config),
+    accessFacts,
+    refresh: supabaseSignInEnabled(deps.config) ? supabaseRefresher(deps.config) : undefined,
+  });
   await registerStatic(app);
   await app.register(healthRoutes);
   await app.register(homeRoutes);
@@ -83,5 +100,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountRoutes);
   await app.register(runsRoutes);
   await app.register(practiceRoutes);
+  await app.register(githubAuthRoutes, { accessFacts });
+  await app.register(accessRoutes);
+  await app.register(accessAdminRoutes);
+  await app.register(adminRoutes);
+  await app.register(diagnosticsRoutes);
   return app;
 }

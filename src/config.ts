@@ -90,6 +90,7 @@ const envSchema = z.object({
   RESEND_API_KEY: optionalString,
   OPERATOR_NOTIFY_EMAIL: optionalString.pipe(z.email({ message: 'must be an e-mail address' }).optional()),
   OPERATOR_NOTIFY_FROM: optionalString,
+  RESEND_BASE_URL: optionalUrl,
 
   LIS_ALLOWED_USER_IDS: list,
   LIS_ALLOWED_EMAILS: list,
@@ -142,7 +143,7 @@ export interface Config {
     jwtSecret: string | undefined;
   };
   sentry: { dsn: string | undefined; environment: string; tracesSampleRate: number };
-  resend: { apiKey: string | undefined; notifyEmail: string | undefined; notifyFrom: string | undefined };
+  resend: { apiKey: string | undefined; notifyEmail: string | undefined; notifyFrom: string | undefined; baseUrl: string | undefined };
   access: { allowedUserIds: string[]; allowedEmails: string[]; adminUserIds: string[] };
   diagnosticsEnabled: boolean;
   githubFeedback: { token: string | undefined; repo: string | undefined };
@@ -209,7 +210,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       // The original sampled 10% of traces everywhere but on a developer's machine.
       tracesSampleRate: e.SENTRY_TRACES_SAMPLE_RATE ?? (e.SENTRY_ENVIRONMENT === 'local' ? 0 : 0.1),
     },
-    resend: { apiKey: e.RESEND_API_KEY, notifyEmail: e.OPERATOR_NOTIFY_EMAIL, notifyFrom: e.OPERATOR_NOTIFY_FROM },
+    resend: {
+      apiKey: e.RESEND_API_KEY,
+      notifyEmail: e.OPERATOR_NOTIFY_EMAIL,
+      notifyFrom: e.OPERATOR_NOTIFY_FROM,
+      // Passed to the SDK explicitly: left unset, it would read RESEND_BASE_URL from process.env by itself.
+      baseUrl: e.RESEND_BASE_URL?.replace(/\/+$/, ''),
+    },
     access: {
       allowedUserIds: e.LIS_ALLOWED_USER_IDS,
       allowedEmails: e.LIS_ALLOWED_EMAILS.map((m) => m.toLowerCase()),

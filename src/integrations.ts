@@ -79,3 +79,20 @@ export function formatIntegrationTable(rows: IntegrationStatus[]): string {
   const w = Math.max(...rows.map((r) => r.name.length));
   return rows.map((r) => `${r.name.padEnd(w)}  ${r.state === 'half' ? 'HALF' : r.state.padEnd(4)}  ${r.detail}`).join('\n');
 }
+
+/**
+ * Warnings for the start-up log: every half-configured service, and, loudest, an open door -- Supabase sign-in on with
+ * no allowlist means anyone with a GitHub account gets in (the original's behaviour, kept, but never silently).
+ */
+export function startupWarnings(config: Config): string[] {
+  const rows = integrationStatus(config);
+  const warnings = rows.filter((r) => r.state === 'half' && r.name !== 'Allowlist').map((r) => `${r.name} is half-configured: ${r.detail}`);
+  const allowlist = rows.find((r) => r.name === 'Allowlist');
+  if (allowlist?.state === 'half') {
+    warnings.unshift(
+      'NO ALLOWLIST: Supabase sign-in is on and LIS_ALLOWED_USER_IDS / LIS_ALLOWED_EMAILS are unset, so ANYONE with a GitHub ' +
+        'account can sign in and use Bench. Set one of them to restrict access.',
+    );
+  }
+  return warnings;
+}

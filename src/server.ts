@@ -8,7 +8,7 @@ import { loadAppSecrets } from './auth/secrets.js';
 import { openDatabase } from './db/open.js';
 import { loadBank } from './practice/bank.js';
 import { syncBank } from './practice/bank-sync.js';
-import { formatIntegrationTable, integrationStatus } from './integrations.js';
+import { formatIntegrationTable, integrationStatus, startupWarnings } from './integrations.js';
 import { onShutdownSignal } from './shutdown.js';
 import { createReporter } from './observability/reporter.js';
 import { createLlm } from './llm/index.js';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
 
   const rows = integrationStatus(config);
   app.log.info(`integrations:\n${formatIntegrationTable(rows)}`);
-  for (const row of rows.filter((r) => r.state === 'half')) app.log.warn(`${row.name} is half-configured: ${row.detail}`);
+  for (const warning of startupWarnings(config)) app.log.warn(warning);
 
   onShutdownSignal(async (signal) => {
     app.log.info({ signal }, 'shutting down');

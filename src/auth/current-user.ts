@@ -21,7 +21,8 @@ declare module 'fastify' {
 export async function requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (request.user) return;
   if (request.method === 'GET' && !request.headers['hx-request'] && !request.url.startsWith('/api/')) {
-    await reply.redirect(`/login?next=${encodeURIComponent(request.url)}`);
+    // Signed in but not on the list: signing in again would not help; say so and offer to request access.
+    await reply.redirect(request.signedInNotAllowed ? '/not-allowed' : `/login?next=${encodeURIComponent(request.url)}`);
     return;
   }
   throw new AppError('unauthenticated', 'Please sign in first.');

@@ -8,14 +8,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isLoopbackHost, type Config } from '../config.js';
 import { decideAccess, type AccessFacts } from './access.js';
-import { ACCESS_COOKIE } from './cookies.js';
+import { ACCESS_COOKIE, REFRESH_COOKIE } from './cookies.js';
 import type { AppSecrets } from './secrets.js';
 import { createTokenVerifier, localIssuer, type TokenVerifier, type TrustedIssuer, type VerifiedToken } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Signed in with a valid token but not on the allowlist: the "not allowed" page uses it. */
-    signedInNotAllowed: { email: string | null } | null;
+    signedInNotAllowed: { id: string; email: string | null } | null;
+    /** The verified access token of this request (after a transparent refresh), e.g. to revoke it at sign-out. */
+    authSession: { accessToken: string; token: VerifiedToken } | null;
   }
   interface FastifyInstance {
     auth: { verify: TokenVerifier; localSignInEnabled: boolean };
@@ -34,6 +36,8 @@ export interface AuthPluginOptions {
   issuers?: TrustedIssuer[];
   /** Extra facts for the access decision, e.g. approved access requests. */
   accessFacts?: (token: VerifiedToken) => Promise<AccessFacts>;
+  /** Gets a fresh access token (and sets its cookies) when the current one is missing or no longer valid. */
+  refresh?: (request: FastifyRequest, reply: FastifyReply) => Promise<string | null>;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -44,6 +48,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
   const verify = createTokenVerifier([...(local ? [localIssuer(opts.secrets.localKey)] : []), ...(opts.issuers ?? [])]);
   app.decorate('auth', { verify, localSignInEnabled: local });
   app.decorateRequest('signedInNotAllowed', null);
+  app.decorateRequest('authSession', null);
 
   await app.register(csrf, {
     cookieKey: 'bench_csrf',
@@ -51,12 +56,19 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
     getToken: (req: FastifyRequest) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
   });
 
-  app.addHook('onRequest', async (request) => {
-    const token = await verify(request.cookies[ACCESS_COOKIE]);
-    if (!token) return;
+  app.addHook('onRequest', async (request, reply) => {
+    let accessToken = request.cookies[ACCESS_COOKIE];
+    let token = await verify(accessToken);
+    // Static files skip the refresh: a page's parallel asset requests must not each spend the refresh token.
+    if (!token && opts.refresh && request.cookies[REFRESH_COOKIE] && !NO_TOKEN_PREFIXES.some((p) => request.url.startsWith(p))) {
+      accessToken = (await opts.refresh(request, reply)) ?? undefined;
+      token = await verify(accessToken);
+    }
+    if (!token || !accessToken) return;
+    request.authSession = { accessToken, token };
     const decision = decideAccess(opts.config, token, opts.accessFacts ? await opts.accessFacts(token) : undefined);
     if (!decision.allowed) {
-      request.signedInNotAllowed = { email: token.email };
+      request.signedInNotAllowed = { id: token.sub, email: token.email };
       return;
     }
     request.user = { id: token.sub, email: token.email, displayName: token.name, isAdmin: decision.isAdmin };
@@ -70,7 +82,8 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
   });
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method !== 'GET' || NO_TOKEN_PREFIXES.some((p) => request.url.startsWith(p))) return;
+    // Every method, not only GET: a form that fails validation is re-rendered by the POST and needs a token too.
+    if (NO_TOKEN_PREFIXES.some((p) => request.url.startsWith(p))) return;
     reply.locals = { ...reply.locals, csrfToken: reply.generateCsrf(), signedInNotAllowed: request.signedInNotAllowed };
   });
 }

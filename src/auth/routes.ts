@@ -7,6 +7,7 @@ import { LOCAL_OPERATOR_ID } from './access.js';
 import { ACCESS_COOKIE, clearSessionCookies, safeNext, sessionCookieOptions } from './cookies.js';
 import { upsertUser } from './queries.js';
 import type { AppSecrets } from './secrets.js';
+import { revokeSupabaseSession, supabaseSignInEnabled } from './supabase.js';
 import { signLocalToken } from './tokens.js';
 
 const LOCAL_TTL_SECONDS = 12 * 3600;
@@ -17,7 +18,7 @@ export async function authRoutes(app: FastifyInstance, opts: { secrets: AppSecre
     return reply.view('pages/auth/login.njk', {
       next: safeNext(request.query.next),
       localSignIn: app.auth.localSignInEnabled,
-      githubSignIn: Boolean(app.deps.config.supabase.url && app.deps.config.supabase.anonKey),
+      githubSignIn: supabaseSignInEnabled(app.deps.config),
     });
   });
 
@@ -30,7 +31,11 @@ export async function authRoutes(app: FastifyInstance, opts: { secrets: AppSecre
     return reply.redirect(safeNext(request.body?.next), 303);
   });
 
-  app.post('/logout', async (_request, reply) => {
+  // A Supabase session is also ended at Supabase, so a copied refresh token stops working; a failure there is logged
+  // and the cookies are cleared regardless.
+  app.post('/logout', async (request, reply) => {
+    const session = request.authSession;
+    if (session?.token.issuerKind === 'supabase') await revokeSupabaseSession(app.deps.config, request, reply, session.accessToken);
     clearSessionCookies(reply);
     return reply.redirect('/', 303);
   });

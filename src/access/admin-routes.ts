@@ -1,0 +1,101 @@
+/**
+ * The operator's side: /admin/access-requests (decide) and /admin/users (who has access and why; revoke approvals).
+ * Every /admin route answers 404 to non-admins through the path guard in web/security.ts; requireAdmin here as well,
+ * so the handlers are safe even if mounted elsewhere.
+ *
+ * Deciding is two steps, so a mis-click never lets someone in: "Approve…" shows a confirmation with an optional note
+ * (swapped in place by htmx, or as its own page without JavaScript), and only its form changes anything.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { requireAdmin, userOf } from '../auth/current-user.js';
+import { AppError } from '../errors.js';
+import { createMailer, type Mailer } from './notify.js';
+import { getRequest, listRequests, type AccessRequest } from './queries.js';
+import { accessDeps } from './routes.js';
+import { decideAccessRequest, listUserAccess, revokeAccessRequest } from './service.js';
+
+const idParam = z.object({ id: z.string().regex(/^\d{1,18}$/) });
+const decisionSchema = z.object({
+  decision: z.enum(['approved', 'denied']),
+  note: z
+    .string()
+    .trim()
+    .max(1000)
+    .optional()
+    .transform((v) => v || null),
+});
+
+function idOf(request: FastifyRequest): string {
+  const parsed = idParam.safeParse(request.params);
+  if (!parsed.success) throw new AppError('not_found', 'No such access request.');
+  return parsed.data.id;
+}
+
+async function requestOr404(app: FastifyInstance, id: string): Promise<AccessRequest> {
+  const found = await getRequest(app.deps.pool, id);
+  if (!found) throw new AppError('not_found', 'No such access request.');
+  return found;
+}
+
+const isHtmx = (request: FastifyRequest) => Boolean(request.headers['hx-request']);
+
+/** An htmx call gets the changed fragment; a plain form post goes back to the page it came from (post/redirect/get). */
+async function answer(request: FastifyRequest, reply: FastifyReply, fragment: string, context: object, back: string) {
+  if (isHtmx(request)) return reply.view(fragment, context);
+  return reply.redirect(back, 303);
+}
+
+export async function accessAdminRoutes(app: FastifyInstance, opts: { mailer?: Mailer } = {}): Promise<void> {
+  const mailer = opts.mailer ?? createMailer(app.deps.config);
+  app.addHook('preHandler', requireAdmin);
+
+  app.get('/admin/access-requests', async (_request, reply) => {
+    const requests = await listRequests(app.deps.pool);
+    return reply.view('pages/admin/access-requests.njk', {
+      requests,
+      pendingCount: requests.filter((r) => r.status === 'pending').length,
+      mailEnabled: mailer.enabled,
+    });
+  });
+
+  app.get('/admin/access-requests/:id', async (request, reply) => {
+    const r = await requestOr404(app, idOf(request));
+    if (!isHtmx(request)) return reply.redirect('/admin/access-requests');
+    return reply.view('partials/admin/access-request.njk', { r });
+  });
+
+  app.get<{ Querystring: { decision?: string } }>('/admin/access-requests/:id/confirm', async (request, reply) => {
+    const r = await requestOr404(app, idOf(request));
+    const decision = request.query.decision === 'denied' ? 'denied' : 'approved';
+    if (r.status !== 'pending') throw new AppError('conflict', `This request was already ${r.status}.`);
+    const context = { r, decision, mailEnabled: mailer.enabled };
+    if (isHtmx(request)) return reply.view('partials/admin/access-request-confirm.njk', context);
+    return reply.view('pages/admin/access-request-confirm.njk', context);
+  });
+
+  app.post<{ Body: Record<string, unknown> }>('/admin/access-requests/:id/decision', async (request, reply) => {
+    const id = idOf(request);
+    const parsed = decisionSchema.safeParse(request.body ?? {});
+    if (!parsed.success) throw new AppError('validation_failed', 'Choose approve or deny; a note is at most 1,000 characters.');
+    const r = await decideAccessRequest(accessDeps(app, request, mailer), {
+      id,
+      decision: parsed.data.decision,
+      adminId: userOf(request).id,
+      note: parsed.data.note,
+    });
+    request.log.info({ accessRequestId: id, decision: r.status }, 'access request decided');
+    return answer(request, reply, 'partials/admin/access-request.njk', { r, justDecided: true }, '/admin/access-requests');
+  });
+
+  app.get('/admin/users', async (_request, reply) => {
+    const access = await listUserAccess(app.deps.config, app.deps.pool);
+    return reply.view('pages/admin/users.njk', access);
+  });
+
+  app.post('/admin/access-requests/:id/revoke', async (request, reply) => {
+    const r = await revokeAccessRequest(accessDeps(app, request, mailer), { id: idOf(request), adminId: userOf(request).id });
+    request.log.info({ accessRequestId: r.id }, 'approval revoked');
+    return answer(request, reply, 'partials/admin/approved-grant.njk', { g: r }, '/admin/users');
+  });
+}
