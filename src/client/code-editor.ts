@@ -46,7 +46,11 @@ export function enhanceCodeEditor(textarea: HTMLTextAreaElement): void {
   host.style.setProperty('--editor-rows', String(Number(textarea.getAttribute('rows')) || 16));
   textarea.after(host);
   const shadow = host.attachShadow({ mode: 'open' });
-  shadow.adoptedStyleSheets = [helpStyles()];
+  try {
+    shadow.adoptedStyleSheets = [helpStyles()];
+  } catch {
+    // No constructable stylesheets (Safari before 16.4): the hint is just unstyled.
+  }
 
   const help = document.createElement('p');
   help.className = 'editor-help';

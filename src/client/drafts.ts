@@ -125,7 +125,10 @@ class DraftSaver {
     const detail: DraftDetail = { code, reason, key: this.key };
     this.textarea.dispatchEvent(new CustomEvent<DraftDetail>(DRAFT_EVENT, { bubbles: true, detail }));
     if (this.key) writeLocal(this.key, code);
-    if (!this.url) return this.show('local', 'Saved in this browser');
+    if (!this.url) {
+      if (this.key) this.show('local', 'Saved in this browser');
+      return;
+    }
     this.pending = code;
     clearTimeout(this.retry);
     void this.send(keepalive);

@@ -13,7 +13,13 @@ for (const textarea of document.querySelectorAll<HTMLTextAreaElement>('textarea[
   textarea.dataset.enhanced = 'true';
   // Before the editor exists, so the editor simply starts from the restored text.
   const restored = restoreLocalDraft(textarea);
-  if (textarea.dataset.editor === 'python') enhanceCodeEditor(textarea);
-  else if (textarea.dataset.editor === 'markdown') enhanceMarkdownEditor(textarea);
+  try {
+    if (textarea.dataset.editor === 'python') enhanceCodeEditor(textarea);
+    else if (textarea.dataset.editor === 'markdown') enhanceMarkdownEditor(textarea);
+  } catch (err) {
+    // An old or unusual browser: the plain textarea still works, which is the page without JavaScript.
+    textarea.hidden = false;
+    console.error('editor could not start', err);
+  }
   attachDrafts(textarea, restored);
 }

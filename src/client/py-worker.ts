@@ -41,26 +41,26 @@ let control: Int32Array | undefined;
 let loading: Promise<{ pyodide: PyodideInterface; harness: Harness }> | undefined;
 
 /**
- * Wraps fetch while Pyodide loads so the page can show real download progress: each response body is passed
- * through a counting stream (headers kept, so the wasm still streams into WebAssembly.instantiateStreaming).
+ * Wraps fetch while Pyodide loads so the page can show real download progress: the two big files' bodies pass
+ * through a counting stream (headers kept, so the wasm still streams into WebAssembly.instantiateStreaming). The
+ * total comes from the build, because a compressed response's Content-Length is not the size we count.
  */
 function countingFetch(original: typeof fetch): typeof fetch {
+  const total = __PYODIDE_DOWNLOAD_BYTES__;
   let loaded = 0;
-  let total = 0;
   let lastPost = 0;
   // Booting starts once both big files are in; from then on the phase is 'start' (no flicker back to download).
-  const pendingBigFiles = new Set(['pyodide.asm.wasm', 'python_stdlib.zip']);
+  const pending = new Set(['pyodide.asm.wasm', 'python_stdlib.zip']);
   const report = (force: boolean): void => {
     const now = performance.now();
-    if (pendingBigFiles.size === 0 || (!force && now - lastPost < 100)) return;
+    if (pending.size === 0 || (!force && now - lastPost < 100)) return;
     lastPost = now;
-    post({ type: 'progress', phase: 'download', loaded, total });
+    post({ type: 'progress', phase: 'download', loaded: Math.min(loaded, total), total });
   };
   return async (input, init) => {
     const res = await original(input, init);
-    if (!res.ok || !res.body) return res;
     const file = new URL(res.url).pathname.split('/').pop() ?? '';
-    total += Number(res.headers.get('content-length')) || 0;
+    if (!res.ok || !res.body || !pending.has(file)) return res;
     const counter = new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         loaded += chunk.byteLength;
@@ -69,7 +69,7 @@ function countingFetch(original: typeof fetch): typeof fetch {
       },
       flush() {
         report(true);
-        if (pendingBigFiles.delete(file) && pendingBigFiles.size === 0) post({ type: 'progress', phase: 'start' });
+        if (pending.delete(file) && pending.size === 0) post({ type: 'progress', phase: 'start' });
       },
     });
     return new Response(res.body.pipeThrough(counter), { status: res.status, statusText: res.statusText, headers: res.headers });
@@ -77,7 +77,7 @@ function countingFetch(original: typeof fetch): typeof fetch {
 }
 
 async function load(): Promise<{ pyodide: PyodideInterface; harness: Harness }> {
-  post({ type: 'progress', phase: 'download', loaded: 0, total: 0 });
+  post({ type: 'progress', phase: 'download', loaded: 0, total: __PYODIDE_DOWNLOAD_BYTES__ });
   const original = scope.fetch;
   scope.fetch = countingFetch(original.bind(scope));
   let pyodide: PyodideInterface;

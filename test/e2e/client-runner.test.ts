@@ -75,12 +75,16 @@ interface Opened {
   context: BrowserContext;
   page: Page;
   errors: string[];
+  /** Every URL the page and its worker requested, with the response's content-encoding. */
+  requests: { url: string; encoding: string | undefined }[];
 }
 
 async function open(path: string): Promise<Opened> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors: string[] = [];
+  const requests: Opened['requests'] = [];
+  context.on('response', (r) => requests.push({ url: r.url(), encoding: r.headers()['content-encoding'] }));
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
     // The browser's automatic /favicon.ico request is not ours to judge.
@@ -98,7 +102,7 @@ async function open(path: string): Promise<Opened> {
       if (p && w.phases.at(-1) !== p) w.phases.push(p);
     }).observe(status, { attributes: true, attributeFilter: ['data-python'] });
   });
-  return { context, page, errors };
+  return { context, page, errors, requests };
 }
 
 const textareaValue = (page: Page): Promise<string> => page.$eval('textarea[name="code"]', (t) => (t as HTMLTextAreaElement).value);
@@ -168,6 +172,9 @@ describe('without cross-origin isolation (the worker is restarted after a timeou
     expect(starterRows.every((r) => r.status === 'error' && r.message.includes('NotImplementedError'))).toBe(true);
     expect(await page.evaluate(() => (window as unknown as { phases: string[] }).phases)).toEqual(['downloading', 'starting', 'ready']);
     expect(await status(page, 'data-mode')).toBe('restart');
+    // Everything came from our origin (no CDN), and the wasm travelled precompressed.
+    expect(o.requests.filter((r) => !r.url.startsWith(`${base}/`))).toEqual([]);
+    expect(o.requests.find((r) => r.url === `${base}/assets/pyodide/pyodide.asm.wasm`)?.encoding).toMatch(/^(br|gzip)$/);
     console.log(`[client-runner] Pyodide first load in the browser: ${await status(page, 'data-load-ms')} ms`);
 
     await setCode(page, solution);
