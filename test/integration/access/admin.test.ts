@@ -9,6 +9,7 @@ import { buildTestApp } from '../../helpers/app.js';
 import { csrfFor, signIn, type SignedIn } from '../../helpers/auth.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { listRoutes } from '../../helpers/routes.js';
+import { anthropic, FAKE_ANTHROPIC_KEY, startFakeAnthropic } from '../../fakes/anthropic.js';
 
 const db = useTestDatabase();
 const ADMIN = randomUUID();
@@ -210,9 +211,35 @@ describe('diagnostics routes', () => {
       expect(sentry.statusCode).toBe(500); // the test error, raised on purpose and hidden behind a request id
       expect(sentry.body).toContain(sentry.headers['x-request-id'] as string);
       expect(claude.statusCode).toBe(200);
-      expect(claude.json()).toMatchObject({ provider: 'offline' });
+      // No key here: the offline path answers, and says so.
+      expect(claude.json()).toMatchObject({ source: 'offline', answered: true });
+      expect(claude.json().notice).toBeTruthy();
     } finally {
       await target.close();
+    }
+  });
+});
+
+describe('/__claude/test with a key', () => {
+  it('sends a tiny prompt to the Anthropic API and reports the answer, tokens and cost', async () => {
+    const fake = await startFakeAnthropic();
+    const target = await buildTestApp(db, {
+      env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, ANTHROPIC_BASE_URL: fake.url, LIS_ALLOWED_USER_IDS: ADMIN, LIS_ADMIN_USER_IDS: ADMIN },
+    });
+    try {
+      fake.script(anthropic.message({ text: 'Ready.' }));
+      const admin = await signIn(target, db, { id: ADMIN });
+      const res = await target.inject({ url: '/__claude/test', headers: admin.headers });
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(body).toMatchObject({ source: 'llm', answered: true, text: 'Ready.', notice: null });
+      expect(body.usage.outputTokens).toBeGreaterThan(0);
+      expect(fake.requests).toHaveLength(1);
+      const sent = fake.requests[0]!.headers;
+      expect(sent['x-api-key'] ?? sent.authorization?.replace(/^Bearer /, '')).toBe(FAKE_ANTHROPIC_KEY);
+    } finally {
+      await target.close();
+      await fake.close();
     }
   });
 });
