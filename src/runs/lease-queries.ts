@@ -27,6 +27,11 @@ export interface ClaimedRun {
  * Claims up to `limit` due runs of the given kinds. SKIP LOCKED lets concurrent claimers take disjoint rows without
  * waiting on each other; the CTE feeds the UPDATE so selection and lease are one atomic statement. The partial
  * index runs_claim_idx is already in (priority, run_at, id) order, so the LIMIT reads only its first entries.
+ *
+ * The claim commits asynchronously (synchronous_commit off for this statement only), saving a WAL flush on the
+ * path from enqueue to handler start. That is safe: if Postgres crashed before the flush, the claim is lost and the
+ * run is simply queued again; and any durable write the handler makes afterwards (progress, item, completion)
+ * flushes the WAL up to and including the claim, so nothing durable can ever rest on a lost claim.
  */
 export async function claimRuns(
   db: Queryable,
@@ -52,7 +57,9 @@ export async function claimRuns(
        SELECT id, 'started', attempts, 'Attempt ' || attempts || ' started', jsonb_build_object('worker', $1::text)
        FROM claimed
      )
-     SELECT id::text AS id, kind, owner_id, payload, attempts, max_attempts FROM claimed`,
+     SELECT id::text AS id, kind, owner_id, payload, attempts, max_attempts,
+       set_config('synchronous_commit', 'off', true) AS async_commit
+     FROM claimed`,
     [opts.workerId, opts.kinds, opts.limit, opts.leaseMs],
   );
   return rows.map((r) => ({
@@ -65,7 +72,10 @@ export async function claimRuns(
   }));
 }
 
-/** Extends the leases of every run the worker holds, in one statement. Runs missing from the answer are lost. */
+/**
+ * Extends the leases of every run the worker holds, in one statement. Runs missing from the answer are lost.
+ * Committed asynchronously like the claim: a heartbeat lost to a database crash only shortens a lease.
+ */
 export async function heartbeatRuns(
   db: Queryable,
   workerId: string,
@@ -77,7 +87,8 @@ export async function heartbeatRuns(
     `UPDATE runs r SET lease_expires_at = now() + $4 * interval '1 millisecond', heartbeat_at = now()
      FROM unnest($2::bigint[], $3::int[]) AS h (id, attempt)
      WHERE r.id = h.id AND r.attempts = h.attempt AND r.lease_owner = $1 AND r.status = 'running'
-     RETURNING r.id::text AS id, r.cancel_requested_at IS NOT NULL AS cancel_requested`,
+     RETURNING r.id::text AS id, r.cancel_requested_at IS NOT NULL AS cancel_requested,
+       set_config('synchronous_commit', 'off', true) AS async_commit`,
     [workerId, held.map((h) => h.id), held.map((h) => h.attempt), leaseMs],
   );
   return rows.map((r) => ({ id: r.id, cancelRequested: r.cancel_requested }));
