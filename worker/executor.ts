@@ -38,6 +38,21 @@ export interface ExecutorDeps {
   backoff: { baseMs: number; maxMs: number };
 }
 
+/**
+ * A child logger made on first use: most runs log nothing, and making thousands of pino children a second is
+ * measurable on a small machine.
+ */
+function lazyChild(parent: Logger, bindings: Record<string, unknown>): Logger {
+  let child: Logger | undefined;
+  return new Proxy({} as Logger, {
+    get(_target, prop) {
+      child ??= parent.child(bindings);
+      const value = Reflect.get(child, prop, child);
+      return typeof value === 'function' ? value.bind(child) : value;
+    },
+  });
+}
+
 async function withRetries<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
   for (let i = 0; ; i++) {
     try {
@@ -151,7 +166,7 @@ export function createExecutor(deps: ExecutorDeps) {
     const entry: HeldRun = { fence, kind: job.kind, controller: new AbortController(), extendedAt: Date.now() };
     held.get(job.id)?.controller.abort(new LeaseLostError(job.id, job.attempt - 1));
     held.set(job.id, entry);
-    const log = deps.log.child({ runId: job.id, attempt: job.attempt, kind: job.kind });
+    const log = lazyChild(deps.log, { runId: job.id, attempt: job.attempt, kind: job.kind });
     const outcome = await execute(job, entry, log);
     const p: Promise<void> = record(job, fence, outcome, log)
       .catch((err) => {

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
+import { createPool } from '../src/db/pool.js';
 import { claimRuns, heartbeatRuns, requeueRuns } from '../src/runs/lease-queries.js';
 import { CANCEL_CHANNEL, RUNS_CHANNEL } from '../src/runs/types.js';
 import { pruneWorkers, registerWorker, removeWorker, sweepLostRuns, touchWorker } from '../src/runs/worker-queries.js';
@@ -51,10 +52,19 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     held,
     backoff: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
   });
+  // Claims get a session of their own (the loop makes one claim at a time) whose planner can only walk the claim
+  // index in order. Right after a bulk enqueue the table has no statistics yet; the planner then guesses "a row or
+  // two" and scans and sorts the whole backlog on every claim instead of reading the first LIMIT entries.
+  // Set with SET on connect rather than the "options" startup parameter, which session poolers may refuse. The
+  // pg client queues the SET ahead of the first claim on that connection.
+  const claimPool = createPool(opts.databaseUrl, { max: 1, applicationName: 'bench-worker-claim' });
+  claimPool.on('connect', (client) => {
+    client.query('SET enable_bitmapscan = off; SET enable_sort = off').catch((err) => log.warn({ err }, 'claim session SET failed'));
+  });
   const loop = createLoop({
     concurrency: config.concurrency,
     pollMs: config.pollMs,
-    claim: (limit) => claimRuns(pool, { workerId, kinds, limit, leaseMs: config.leaseMs }),
+    claim: (limit) => claimRuns(claimPool, { workerId, kinds, limit, leaseMs: config.leaseMs }),
     handle: (job) => executor.run(job),
     onError: (err) => log.error({ err }, 'worker loop error'),
   });
@@ -160,6 +170,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       clearInterval(heartbeatTimer);
       await removeWorker(pool, workerId).catch(() => {});
       await listener.close();
+      await claimPool.end();
       log.info('worker stopped');
     },
   };

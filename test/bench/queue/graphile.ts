@@ -22,7 +22,7 @@ export async function graphileThroughput(url: string): Promise<number> {
           FROM generate_series(1, $1::int) i))`,
       [JOBS],
     );
-    const seconds = await burnDown(async () => (await pool.query('SELECT count(*)::int AS n FROM graphile_worker._private_jobs')).rows[0].n);
+    const seconds = await burnDown(async () => (await pool.query('SELECT 1 FROM graphile_worker._private_jobs LIMIT 1')).rowCount! > 0);
     return JOBS / seconds;
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
