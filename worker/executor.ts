@@ -41,6 +41,21 @@ export interface ExecutorDeps {
   reporter?: ErrorReporter;
 }
 
+/**
+ * A child logger made on first use: most runs log nothing, and making thousands of pino children a second is
+ * measurable on a small machine.
+ */
+function lazyChild(parent: Logger, bindings: Record<string, unknown>): Logger {
+  let child: Logger | undefined;
+  return new Proxy({} as Logger, {
+    get(_target, prop) {
+      child ??= parent.child(bindings);
+      const value = Reflect.get(child, prop, child);
+      return typeof value === 'function' ? value.bind(child) : value;
+    },
+  });
+}
+
 async function withRetries<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
   for (let i = 0; ; i++) {
     try {
@@ -56,12 +71,16 @@ export function createExecutor(deps: ExecutorDeps) {
   const { db, workerId, registry, held } = deps;
   const completer = createBatcher((items: Completion[]) => completeRuns(db, workerId, items));
 
-  function contextFor(job: ClaimedRun, fence: Fence, controller: AbortController, log: Logger): RunContext {
+  function contextFor(job: ClaimedRun, entry: HeldRun, log: Logger): RunContext {
+    const { fence, controller } = entry;
     const lost = (): LeaseLostError => {
       const err = new LeaseLostError(fence.id, fence.attempt);
       if (!controller.signal.aborted) controller.abort(err);
       return err;
     };
+    // Local fence first: if this process claimed the run again (possible after a database crash lost an
+    // asynchronously committed claim), the older handler must not write with a fence that matches again.
+    const mine = () => held.get(fence.id) === entry;
     return {
       runId: job.id,
       attempt: job.attempt,
@@ -69,72 +88,107 @@ export function createExecutor(deps: ExecutorDeps) {
       signal: controller.signal,
       log,
       async progress(done, total, message) {
-        if (!(await setProgress(db, fence, { done, total, message: message ?? null }))) throw lost();
+        if (!mine() || !(await setProgress(db, fence, { done, total, message: message ?? null }))) throw lost();
       },
       async recordItem(itemKey, data) {
-        if (!(await recordItem(db, fence, { key: itemKey, status: data.status, result: data.result }))) throw lost();
+        if (!mine() || !(await recordItem(db, fence, { key: itemKey, status: data.status, result: data.result }))) throw lost();
       },
       itemsDone: () => itemKeysDone(db, fence.id),
     };
   }
 
-  async function run(job: ClaimedRun): Promise<void> {
-    const fence: Fence = { id: job.id, attempt: job.attempt, workerId };
-    const controller = new AbortController();
-    held.set(job.id, { fence, kind: job.kind, controller, extendedAt: Date.now() });
-    const log = deps.log.child({ runId: job.id, attempt: job.attempt, kind: job.kind });
-    let keepForRequeue = false;
-    try {
-      const handler = registry.get(job.kind);
-      let result: unknown;
-      let thrown: unknown;
-      let ok = false;
-      try {
-        if (!handler) throw new Error(`No handler for run kind "${job.kind}"`);
-        log.debug('run started');
-        result = await handler.handle(job.payload, contextFor(job, fence, controller, log));
-        ok = true;
-      } catch (err) {
-        thrown = err;
-      }
-      const reason: unknown = controller.signal.aborted ? controller.signal.reason : thrown;
-      if (reason instanceof LeaseLostError) {
-        log.warn('lease lost: another worker owns this run now; nothing written');
-        return;
-      }
-      if (reason instanceof RunCanceledError) {
-        if (!(await finishCanceled(db, fence, ok ? result : undefined))) log.warn('lease lost before the cancel was recorded');
-        else log.info('run canceled');
-        return;
-      }
-      if (ok) {
-        const rows = await withRetries(() =>
-          completer.add({
-            id: job.id,
-            attempt: job.attempt,
-            result,
-            expectsItems: Boolean(handler?.expectsItems),
-            inconclusiveReason: isInconclusive(result) ? String(result.reason || 'The handler found no gradable result.') : null,
-          }),
-        );
-        if (!rows.some((r) => r.id === job.id)) log.warn('lease lost before completion; result discarded');
-        return;
-      }
-      if (reason instanceof ShutdownError) {
-        keepForRequeue = true;
-        return;
-      }
-      const c = classifyError(thrown);
-      const out = await withRetries(() =>
-        failRun(db, { fence, retryable: c.retryable, code: c.code, message: c.message, retryAfterMs: c.retryAfterMs, backoff: deps.backoff }),
-      );
-      if (!c.retryable || out?.status === 'failed') deps.reporter?.capture(thrown, { tags: { runKind: job.kind, runId: job.id, code: c.code } });
-      if (!out) log.warn('lease lost before the failure was recorded');
-      else log.info({ status: out.status, code: c.code, delayMs: out.delayMs }, `run attempt failed: ${c.message}`);
-    } finally {
-      if (!keepForRequeue) held.delete(job.id);
-    }
+  interface Outcome {
+    ok: boolean;
+    result: unknown;
+    thrown: unknown;
+    reason: unknown;
+    expectsItems: boolean;
   }
 
-  return { run, idle: () => completer.idle() };
+  /** Runs the handler; settles when the handler does, whatever happened. */
+  async function execute(job: ClaimedRun, entry: HeldRun, log: Logger): Promise<Outcome> {
+    const handler = registry.get(job.kind);
+    let result: unknown;
+    let thrown: unknown;
+    let ok = false;
+    try {
+      if (!handler) throw new Error(`No handler for run kind "${job.kind}"`);
+      log.debug('run started');
+      result = await handler.handle(job.payload, contextFor(job, entry, log));
+      ok = true;
+    } catch (err) {
+      thrown = err;
+    }
+    const signal = entry.controller.signal;
+    return { ok, result, thrown, reason: signal.aborted ? signal.reason : thrown, expectsItems: Boolean(handler?.expectsItems) };
+  }
+
+  /** Writes the outcome with one fenced statement. Returns true when the run must stay held (shutdown requeue). */
+  async function record(job: ClaimedRun, fence: Fence, o: Outcome, log: Logger): Promise<boolean> {
+    if (o.reason instanceof LeaseLostError) {
+      log.warn('lease lost: another worker owns this run now; nothing written');
+      return false;
+    }
+    if (o.reason instanceof RunCanceledError) {
+      if (!(await finishCanceled(db, fence, o.ok ? o.result : undefined))) log.warn('lease lost before the cancel was recorded');
+      else log.info('run canceled');
+      return false;
+    }
+    if (o.ok) {
+      const rows = await withRetries(() =>
+        completer.add({
+          id: job.id,
+          attempt: job.attempt,
+          result: o.result,
+          expectsItems: o.expectsItems,
+          inconclusiveReason: isInconclusive(o.result) ? String(o.result.reason || 'The handler found no gradable result.') : null,
+        }),
+      );
+      if (!rows.some((r) => r.id === job.id)) log.warn('lease lost before completion; result discarded');
+      return false;
+    }
+    if (o.reason instanceof ShutdownError) return true;
+    const c = classifyError(o.thrown);
+    const out = await withRetries(() =>
+      failRun(db, { fence, retryable: c.retryable, code: c.code, message: c.message, retryAfterMs: c.retryAfterMs, backoff: deps.backoff }),
+    );
+    if (!c.retryable || out?.status === 'failed') deps.reporter?.capture(o.thrown, { tags: { runKind: job.kind, runId: job.id, code: c.code } });
+    if (!out) log.warn('lease lost before the failure was recorded');
+    else log.info({ status: out.status, code: c.code, delayMs: out.delayMs }, `run attempt failed: ${c.message}`);
+    return false;
+  }
+
+  const pending = new Set<Promise<void>>();
+
+  /**
+   * Resolves when the handler settles, which frees the loop's slot; the outcome is written in the background (and
+   * the run stays held, so still heartbeated, until it is). Completions of many runs then share one statement
+   * instead of each holding a slot through its own round trip.
+   */
+  async function run(job: ClaimedRun): Promise<void> {
+    const fence: Fence = { id: job.id, attempt: job.attempt, workerId };
+    const entry: HeldRun = { fence, kind: job.kind, controller: new AbortController(), extendedAt: Date.now() };
+    held.get(job.id)?.controller.abort(new LeaseLostError(job.id, job.attempt - 1));
+    held.set(job.id, entry);
+    const log = lazyChild(deps.log, { runId: job.id, attempt: job.attempt, kind: job.kind });
+    const outcome = await execute(job, entry, log);
+    const p: Promise<void> = record(job, fence, outcome, log)
+      .catch((err) => {
+        log.error({ err }, 'could not record the outcome; the lease will expire and the run will be retried');
+        return false;
+      })
+      .then((keep) => {
+        if (!keep && held.get(job.id) === entry) held.delete(job.id);
+      })
+      .finally(() => pending.delete(p));
+    pending.add(p);
+  }
+
+  /** Resolves when every outcome has been written. */
+  async function idle(): Promise<void> {
+    while (pending.size > 0) await Promise.allSettled([...pending]);
+    await completer.idle();
+  }
+
+  return { run, idle };
 }

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
+import { createPool } from '../src/db/pool.js';
 import { claimRuns, heartbeatRuns, requeueRuns } from '../src/runs/lease-queries.js';
 import { CANCEL_CHANNEL, RUNS_CHANNEL } from '../src/runs/types.js';
 import { pruneWorkers, registerWorker, removeWorker, sweepLostRuns, touchWorker } from '../src/runs/worker-queries.js';
@@ -54,10 +55,33 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     backoff: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
     reporter: opts.reporter,
   });
+  // Claims get a session of their own (the loop makes one claim at a time) whose planner can only walk the claim
+  // index in order. Right after a bulk enqueue the table has no statistics yet; the planner then guesses "a row or
+  // two" and scans and sorts the whole backlog on every claim instead of reading the first LIMIT entries.
+  // The settings are SET once per connection rather than passed as the "options" startup parameter, which session
+  // poolers may refuse; they are sent before the connection's first claim (not queued behind it from a 'connect'
+  // listener, which pg deprecates).
+  const claimPool = createPool(opts.databaseUrl, { max: 1, applicationName: 'bench-worker-claim' });
+  const tuned = new WeakSet<pg.PoolClient>();
+  async function claim(limit: number) {
+    const client = await claimPool.connect();
+    try {
+      if (!tuned.has(client)) {
+        await client.query('SET enable_bitmapscan = off; SET enable_sort = off');
+        tuned.add(client);
+      }
+      const runs = await claimRuns(client, { workerId, kinds, limit, leaseMs: config.leaseMs });
+      client.release();
+      return runs;
+    } catch (err) {
+      client.release(err as Error); // a failed session is discarded; its replacement is tuned on first use
+      throw err;
+    }
+  }
   const loop = createLoop({
     concurrency: config.concurrency,
     pollMs: config.pollMs,
-    claim: (limit) => claimRuns(pool, { workerId, kinds, limit, leaseMs: config.leaseMs }),
+    claim,
     handle: (job) => executor.run(job),
     onError: (err) => {
       log.error({ err }, 'worker loop error');
@@ -166,6 +190,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       clearInterval(heartbeatTimer);
       await removeWorker(pool, workerId).catch(() => {});
       await listener.close();
+      await claimPool.end();
       log.info('worker stopped');
     },
   };

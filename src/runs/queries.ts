@@ -16,12 +16,17 @@ export async function listRuns(
   db: Queryable,
   opts: { ownerId: string | null; beforeId?: string; limit?: number },
 ): Promise<Run[]> {
-  const { rows } = await db.query(
-    `SELECT ${RUN_COLUMNS} FROM runs
-     WHERE ($1::uuid IS NULL OR owner_id = $1) AND ($2::bigint IS NULL OR runs.id < $2)
-     ORDER BY runs.id DESC LIMIT $3`,
-    [opts.ownerId, opts.beforeId ?? null, opts.limit ?? 50],
-  );
+  // Two statements rather than "($1 IS NULL OR owner_id = $1)", so each gets its index (owner's, or the primary key).
+  const { rows } = opts.ownerId
+    ? await db.query(
+        `SELECT ${RUN_COLUMNS} FROM runs WHERE owner_id = $1 AND ($2::bigint IS NULL OR runs.id < $2)
+         ORDER BY runs.id DESC LIMIT $3`,
+        [opts.ownerId, opts.beforeId ?? null, opts.limit ?? 50],
+      )
+    : await db.query(
+        `SELECT ${RUN_COLUMNS} FROM runs WHERE ($1::bigint IS NULL OR runs.id < $1) ORDER BY runs.id DESC LIMIT $2`,
+        [opts.beforeId ?? null, opts.limit ?? 50],
+      );
   return rows.map(rowToRun);
 }
 
@@ -113,7 +118,7 @@ export async function listWorkers(db: Queryable, withinS: number): Promise<Worke
     `SELECT w.*, extract(epoch FROM now() - w.last_seen_at)::float8 AS age,
        coalesce((SELECT json_agg(json_build_object('id', r.id::text, 'kind', r.kind, 'attempts', r.attempts,
                   'leaseExpiresAt', r.lease_expires_at) ORDER BY r.id)
-                 FROM runs r WHERE r.status = 'running' AND r.lease_owner = w.worker_id), '[]') AS held
+                 FROM runs r WHERE r.lease_expires_at IS NOT NULL AND r.status = 'running' AND r.lease_owner = w.worker_id), '[]') AS held
      FROM worker_heartbeats w
      WHERE w.last_seen_at > now() - make_interval(secs => $1)
      ORDER BY w.started_at`,

@@ -68,7 +68,7 @@ export interface SweepResult {
  * Postgres closed its session: seconds, not a lease). Lost runs go back to `queued` at once, or end `failed` when
  * they have used all their attempts (a run that kills its worker every time must stop somewhere), or `canceled`
  * when a cancel was requested. SKIP LOCKED lets several workers sweep at once without double-handling a run, and
- * pg_locks is read once per sweep (MATERIALIZED), not once per run.
+ * pg_locks is read once per sweep (MATERIALIZED), not once per run. Running runs are found through runs_lease_idx.
  */
 export async function sweepLostRuns(db: Queryable): Promise<SweepResult> {
   const { rows } = await db.query(
@@ -85,7 +85,8 @@ export async function sweepLostRuns(db: Queryable): Promise<SweepResult> {
          CASE WHEN r.cancel_requested_at IS NOT NULL THEN 'canceled'
               WHEN r.attempts >= r.max_attempts THEN 'failed' ELSE 'queued' END AS next
        FROM runs r
-       WHERE r.status = 'running' AND (r.lease_expires_at < now() OR r.lease_owner IN (SELECT worker_id FROM dead))
+       WHERE r.lease_expires_at IS NOT NULL AND r.status = 'running'
+         AND (r.lease_expires_at < now() OR r.lease_owner IN (SELECT worker_id FROM dead))
        FOR UPDATE OF r SKIP LOCKED
      ),
      upd AS (
