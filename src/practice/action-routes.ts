@@ -14,10 +14,13 @@ import { insertReport, saveDraft, saveNotes } from './state-queries.js';
 
 type SlugRequest = FastifyRequest<{ Params: { slug: string }; Body: Record<string, unknown> | undefined }>;
 
-/** The editor's text from any of the field names the forms and the client use. */
+/**
+ * The editor's text from any of the field names the forms and the client use. A plain form post sends a textarea
+ * with CRLF line breaks (the HTML spec says so); code is kept with \n, as the editor and the grader see it.
+ */
 export function editorText(body: Record<string, unknown> | undefined): string | undefined {
   const value = body?.code ?? body?.answer ?? body?.draft;
-  return typeof value === 'string' ? value : undefined;
+  return typeof value === 'string' ? value.replace(/\r\n?/g, '\n') : undefined;
 }
 
 function back(reply: FastifyReply, slug: string, hash = '', query = ''): FastifyReply {

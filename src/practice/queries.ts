@@ -59,11 +59,15 @@ export interface AttemptRow {
   runId: string | null;
   createdAt: Date;
   gradedAt: Date | null;
+  /** Pending, but its grading run has ended (failed for good, or canceled): it will never get a verdict. */
+  notGraded: boolean;
 }
 
 const ATTEMPT_COLUMNS = `id, user_id AS "userId", slug, version_hash AS "versionHash", kind, submission, status, result, score,
   review, hints_used AS "hintsUsed", ai_hints_used AS "aiHintsUsed", run_id AS "runId", created_at AS "createdAt",
-  graded_at AS "gradedAt"`;
+  graded_at AS "gradedAt",
+  (status = 'pending' AND EXISTS (SELECT 1 FROM runs r WHERE r.id = attempts.run_id AND r.status NOT IN ('queued', 'running')))
+    AS "notGraded"`;
 
 export interface NewAttempt {
   userId: string;

@@ -66,7 +66,10 @@ export async function practiceRoutes(app: FastifyInstance, opts: PracticeRoutesO
   app.get<{ Params: { slug: string } }>('/problems/:slug', { preHandler: requireUser }, async (request, reply) =>
     cached(request, crossOriginIsolate(reply), 'problem', async () => {
       const page = await loadProblemPage(pool, bank, userOf(request).id, request.params.slug);
-      const pending = page.attempts.find((a) => a.status === 'pending');
+      // Only the latest attempt can still be in progress for the user; an older one whose grading failed stays in
+      // the history, marked "not graded", instead of bringing its notice back after a later submission.
+      const latest = page.attempts[0];
+      const pending = latest?.status === 'pending' ? latest : undefined;
       const html = await reply.viewAsync('pages/practice/problem.njk', {
         ...page,
         pending: pending ? await attemptView(pool, page.problem, pending) : null,

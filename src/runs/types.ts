@@ -7,7 +7,10 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const TERMINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['succeeded', 'failed', 'canceled', 'inconclusive']);
 export const isTerminal = (status: RunStatus): boolean => TERMINAL_STATUSES.has(status);
 
-/** NOTIFY channel for "runs are available": enqueue, retry-at-once and sweeps send it; workers LISTEN. */
+/**
+ * NOTIFY channel for "runs are available": enqueue, shutdown requeues and sweeps send it; workers LISTEN. A retry is
+ * not announced: it waits out its backoff, and the jittered poll finds it.
+ */
 export const RUNS_CHANNEL = 'bench_runs';
 /** NOTIFY channel for cancel requests; the payload is the run id. */
 export const CANCEL_CHANNEL = 'bench_run_cancel';

@@ -149,6 +149,20 @@ describe('submitting', () => {
     expect(page.body).toContain('>pending</span>');
   });
 
+  it('an attempt whose grading run ended without a verdict is marked "not graded" and does not haunt the page', async () => {
+    const { rows } = await db.pool.query(`SELECT run_id::text AS "runId" FROM attempts WHERE user_id = $1 AND slug = $2`, [user.user.id, code.slug]);
+    expect((await post(`/runs/${rows[0].runId}/cancel`, {})).statusCode).toBeLessThan(400);
+    const page = await get(`/problems/${code.slug}`);
+    expect(page.body).toContain('>not graded</span>');
+    expect(page.body).toContain('This attempt could not be graded');
+    // A later attempt (here: giving up) is what the page follows; the old notice does not come back.
+    expect((await post(`/problems/${code.slug}/give-up`, {})).statusCode).toBe(303);
+    const after = await get(`/problems/${code.slug}`);
+    expect(after.body).toContain('>gave up</span>');
+    expect(after.body).not.toContain('This attempt could not be graded');
+    expect(after.body).toContain('>not graded</span>');
+  });
+
   it('without JavaScript a submission goes to the attempt page, which refreshes itself while grading', async () => {
     const res = await post(`/problems/${written.slug}/submit`, { answer: 'An offline store and an online store.' });
     expect(res.statusCode).toBe(303);
