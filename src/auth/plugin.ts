@@ -84,7 +84,12 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     // Every method, not only GET: a form that fails validation is re-rendered by the POST and needs a token too.
     if (NO_TOKEN_PREFIXES.some((p) => request.url.startsWith(p))) return;
-    reply.locals = { ...reply.locals, csrfToken: reply.generateCsrf(), signedInNotAllowed: request.signedInNotAllowed };
+    // Made when a template reads it, not per request: a page served from the practice page cache never renders, and
+    // generating a token (an HMAC over the secret cookie, plus a hash) was a measurable share of such a request.
+    let token: string | undefined;
+    const locals: Record<string, unknown> = { ...reply.locals, signedInNotAllowed: request.signedInNotAllowed };
+    Object.defineProperty(locals, 'csrfToken', { enumerable: true, configurable: true, get: () => (token ??= reply.generateCsrf()) });
+    reply.locals = locals;
   });
 }
 

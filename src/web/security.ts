@@ -3,7 +3,7 @@
  * could hammer, and guards applied to routes by path -- so a route another area adds under /admin, or a feedback
  * form added later, is protected without anyone remembering to opt in.
  */
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, RouteOptions, onRequestHookHandler } from 'fastify';
 import type { Config } from '../config.js';
@@ -89,13 +89,16 @@ function gateFor(url: string, config: Config): onRequestHookHandler | null {
 }
 
 export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
-  await app.register(helmet, {
+  // helmet itself, built once. @fastify/helmet builds a new helmet middleware (re-parsing the CSP) on every request,
+  // which was a measurable share of a cached page's cost (npm run bench:http).
+  const securityHeaders = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(config) },
-    // Pages link out (docs, GitHub) and nothing here needs cross-origin isolation yet.
+    // Cross-origin isolation is opted into per page (web/isolation.ts): only the practice runner needs it.
     crossOriginEmbedderPolicy: false,
     // HSTS only where we are served over TLS; browsers ignore it over http anyway, but say what we mean.
     strictTransportSecurity: config.env === 'production' ? { maxAge: 31_536_000, includeSubDomains: false } : false,
   });
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined)));
 
   // Added before @fastify/rate-limit so its own onRoute hook sees the limit we attach here.
   app.addHook('onRoute', (route) => {
