@@ -35,7 +35,8 @@ export interface Progress {
   byDifficulty: (Tally & { difficulty: Difficulty })[];
   reviewsDue: Review[];
   reviewsLater: Review[];
-  suggestion: { problem: Problem; reason: string } | null;
+  /** The weakest topic's next problem; the page words the reason (it knows the topics' display names). */
+  suggestion: { problem: Problem; topic: Topic; solved: number; total: number } | null;
 }
 
 export const utcDay = (d: Date): number => Math.floor(d.getTime() / DAY_MS);
@@ -129,5 +130,5 @@ function suggest(bank: Bank, byTopic: (Tally & { topic: Topic })[], solved: Set<
   if (open.length === 0) return null;
   const weakest = open.reduce((w, t) => (t.solved / t.total < w.solved / w.total ? t : w));
   const problem = bank.problems.find((p) => p.topic === weakest.topic && !solved.has(p.slug))!;
-  return { problem, reason: `${weakest.topic} is your weakest topic (${weakest.solved} of ${weakest.total} solved)` };
+  return { problem, topic: weakest.topic, solved: weakest.solved, total: weakest.total };
 }

@@ -105,3 +105,15 @@ describe('/problems/:slug', () => {
     expect(res.body).toContain('No problem with that name');
   });
 });
+
+describe('/progress', () => {
+  it('shows an empty state and suggests the weakest topic by its display name', async () => {
+    const res = await get('/progress');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('No attempts yet.');
+    const first = bank.problems[0]!;
+    expect(res.body).toContain(`href="/problems/${first.slug}"`);
+    expect(res.body).toMatch(/ML coding is your weakest topic \(0 of \d+ solved\)/);
+    expect(res.body).not.toContain('ml-coding is your weakest');
+  });
+});
