@@ -118,6 +118,13 @@ export interface Completion {
  * Finishes many runs in one statement (the worker batches completions that arrive together). A run ends
  * `inconclusive` rather than `succeeded` when the handler said so, when it recorded items but none is gradable
  * (pass/fail), or when it expects items and recorded none. Returns the runs that were still ours.
+ *
+ * Shape, measured (docs/performance.md, "Run queue"): the runs are found by one primary-key scan over
+ * `id = ANY($2)`, and each row's fence and outcome are looked up by id in a single jsonb object (O(log n) per
+ * row), not joined to the unnest() input. Joined, once autovacuum had analyzed a table full of queued runs the
+ * planner expected ~1 running row and chose a nested loop that compared every run with every input row: 500
+ * completions took 40-70 ms instead of ~5, and the burn-down spent most of its time there. A one-row CTE has no
+ * join order to get wrong.
  */
 export async function completeRuns(
   db: Queryable,
@@ -130,13 +137,15 @@ export async function completeRuns(
        SELECT * FROM unnest($2::bigint[], $3::int[], $4::jsonb[], $5::boolean[], $6::text[])
          AS t (id, attempt, result, expects_items, reason)
      ),
-     outcome AS (
-       SELECT i.id, i.attempt, i.result,
-         CASE
+     -- MATERIALIZED: computed once. Inlined, the planner re-ran the aggregate for every run it updated.
+     outcome AS MATERIALIZED (
+       -- 'result' is left out (not JSON null) when the handler returned nothing, so the column stays SQL NULL.
+       SELECT jsonb_object_agg(i.id::text, jsonb_build_object('attempt', i.attempt,
+         'inconclusive', CASE
            WHEN i.reason IS NOT NULL THEN i.reason
            WHEN s.n > 0 AND s.gradable = 0 THEN 'No gradable result: ' || s.n || ' item(s), none passed or failed.'
            WHEN i.expects_items AND s.n = 0 THEN 'No gradable result: the run recorded no items.'
-         END AS inconclusive
+         END) || CASE WHEN i.result IS NULL THEN '{}' ELSE jsonb_build_object('result', i.result) END) AS by_id
        FROM input i
        CROSS JOIN LATERAL (
          SELECT count(*) AS n, count(*) FILTER (WHERE status IN ('pass', 'fail')) AS gradable
@@ -144,13 +153,14 @@ export async function completeRuns(
        ) s
      ),
      done AS (
-       UPDATE runs r SET status = CASE WHEN o.inconclusive IS NULL THEN 'succeeded' ELSE 'inconclusive' END,
-         result = o.result, finished_at = now(), lease_expires_at = NULL,
-         error_code = CASE WHEN o.inconclusive IS NULL THEN NULL ELSE 'inconclusive' END,
-         error_message = o.inconclusive
+       UPDATE runs r SET
+         status = CASE WHEN o.by_id -> r.id::text ->> 'inconclusive' IS NULL THEN 'succeeded' ELSE 'inconclusive' END,
+         result = o.by_id -> r.id::text -> 'result', finished_at = now(), lease_expires_at = NULL,
+         error_code = CASE WHEN o.by_id -> r.id::text ->> 'inconclusive' IS NULL THEN NULL ELSE 'inconclusive' END,
+         error_message = o.by_id -> r.id::text ->> 'inconclusive'
        FROM outcome o
-       WHERE r.id = ANY($2::bigint[]) AND r.id = o.id AND r.attempts = o.attempt AND r.lease_owner = $1
-         AND r.status = 'running'
+       WHERE r.id = ANY($2::bigint[]) AND r.attempts = (o.by_id -> r.id::text ->> 'attempt')::int
+         AND r.lease_owner = $1 AND r.status = 'running'
        RETURNING r.id, r.status, r.attempts, r.error_message
      ),
      ev AS (
