@@ -120,11 +120,12 @@ export interface Completion {
  * (pass/fail), or when it expects items and recorded none. Returns the runs that were still ours.
  *
  * Shape, measured (docs/performance.md, "Run queue"): the runs are found by one primary-key scan over
- * `id = ANY($2)`, and each row's fence and outcome are looked up by id in a single jsonb object (O(log n) per
- * row), not joined to the unnest() input. Joined, once autovacuum had analyzed a table full of queued runs the
- * planner expected ~1 running row and chose a nested loop that compared every run with every input row: 500
- * completions took 40-70 ms instead of ~5, and the burn-down spent most of its time there. A one-row CTE has no
- * join order to get wrong.
+ * `id = ANY($2)`, and each row reads its fence (attempt) and outcome from one jsonb object keyed by id ($3, a
+ * constant of the plan: O(log n) per row), with a per-row subquery for its item counts. Joining the runs to an
+ * unnest() of the input instead let the planner, once autovacuum had analyzed a table of queued runs, expect ~1
+ * running row and compare every run with every input row in a nested loop: 500 completions took 40-70 ms instead
+ * of ~5, and the burn-down spent most of its time there. This shape has no join order to get wrong, and one JSON
+ * string is cheaper for the worker to send than five arrays.
  */
 export async function completeRuns(
   db: Queryable,
@@ -132,34 +133,28 @@ export async function completeRuns(
   done: Completion[],
 ): Promise<{ id: string; status: string }[]> {
   if (done.length === 0) return [];
+  const byId: Record<string, { attempt: number; result?: unknown; expectsItems: boolean; reason: string | null }> = {};
+  for (const d of done) {
+    // `result` is left out (not JSON null) when the handler returned nothing, so the column stays SQL NULL.
+    byId[d.id] = { attempt: d.attempt, result: d.result, expectsItems: d.expectsItems, reason: d.inconclusiveReason };
+  }
   const { rows } = await db.query({
-    text: `WITH input AS (
-       SELECT * FROM unnest($2::bigint[], $3::int[], $4::jsonb[], $5::boolean[], $6::text[])
-         AS t (id, attempt, result, expects_items, reason)
-     ),
-     -- MATERIALIZED: computed once. Inlined, the planner re-ran the aggregate for every run it updated.
-     outcome AS MATERIALIZED (
-       -- 'result' is left out (not JSON null) when the handler returned nothing, so the column stays SQL NULL.
-       SELECT jsonb_object_agg(i.id::text, jsonb_build_object('attempt', i.attempt,
-         'inconclusive', CASE
-           WHEN i.reason IS NOT NULL THEN i.reason
-           WHEN s.n > 0 AND s.gradable = 0 THEN 'No gradable result: ' || s.n || ' item(s), none passed or failed.'
-           WHEN i.expects_items AND s.n = 0 THEN 'No gradable result: the run recorded no items.'
-         END) || CASE WHEN i.result IS NULL THEN '{}' ELSE jsonb_build_object('result', i.result) END) AS by_id
-       FROM input i
-       CROSS JOIN LATERAL (
-         SELECT count(*) AS n, count(*) FILTER (WHERE status IN ('pass', 'fail')) AS gradable
-         FROM run_items WHERE run_id = i.id
-       ) s
-     ),
-     done AS (
-       UPDATE runs r SET
-         status = CASE WHEN o.by_id -> r.id::text ->> 'inconclusive' IS NULL THEN 'succeeded' ELSE 'inconclusive' END,
-         result = o.by_id -> r.id::text -> 'result', finished_at = now(), lease_expires_at = NULL,
-         error_code = CASE WHEN o.by_id -> r.id::text ->> 'inconclusive' IS NULL THEN NULL ELSE 'inconclusive' END,
-         error_message = o.by_id -> r.id::text ->> 'inconclusive'
-       FROM outcome o
-       WHERE r.id = ANY($2::bigint[]) AND r.attempts = (o.by_id -> r.id::text ->> 'attempt')::int
+    text: `WITH done AS (
+       UPDATE runs r SET (status, result, error_code, error_message) = (
+         SELECT CASE WHEN o.why IS NULL THEN 'succeeded' ELSE 'inconclusive' END, o.result,
+           CASE WHEN o.why IS NULL THEN NULL ELSE 'inconclusive' END, o.why
+         FROM (
+           SELECT d -> 'result' AS result, CASE
+               WHEN d ->> 'reason' IS NOT NULL THEN d ->> 'reason'
+               WHEN s.n > 0 AND s.gradable = 0 THEN 'No gradable result: ' || s.n || ' item(s), none passed or failed.'
+               WHEN (d -> 'expectsItems')::boolean AND s.n = 0 THEN 'No gradable result: the run recorded no items.'
+             END AS why
+           FROM (SELECT $3::jsonb -> r.id::text AS d) input,
+             LATERAL (SELECT count(*) AS n, count(*) FILTER (WHERE status IN ('pass', 'fail')) AS gradable
+                      FROM run_items WHERE run_id = r.id) s
+         ) o
+       ), finished_at = now(), lease_expires_at = NULL
+       WHERE r.id = ANY($2::bigint[]) AND r.attempts = ($3::jsonb -> r.id::text -> 'attempt')::int
          AND r.lease_owner = $1 AND r.status = 'running'
        RETURNING r.id, r.status, r.attempts, r.error_message
      ),
@@ -168,14 +163,7 @@ export async function completeRuns(
        SELECT id, status, attempts, CASE WHEN status = 'succeeded' THEN 'Succeeded' ELSE error_message END FROM done
      )
      SELECT id::text AS id, status FROM done`,
-    values: [
-      workerId,
-      done.map((d) => d.id),
-      done.map((d) => d.attempt),
-      done.map((d) => (d.result === undefined ? null : JSON.stringify(d.result))),
-      done.map((d) => d.expectsItems),
-      done.map((d) => d.inconclusiveReason),
-    ],
+    values: [workerId, done.map((d) => d.id), JSON.stringify(byId)],
   });
   return rows;
 }
