@@ -4,16 +4,24 @@
  * was swept and claimed again (attempts + 1) matches no row and writes nothing. Functions report "still ours" as
  * a boolean or by which ids came back; the caller turns a miss into a LeaseLostError.
  *
- * Single-run statements are named, so each connection parses and plans them once (a third of a small claim's time
- * went to planning). That needs a session, not a transaction pooler, which the worker needs anyway for LISTEN.
- * Batched statements (heartbeat, completion, requeue) are deliberately not named: planned with the actual arrays,
- * the planner knows how many rows unnest() yields and hashes the join; a cached generic plan guesses ten and runs a
- * nested loop that compares every input row with every run (500 completions took 200 ms instead of 5).
- * They also say `r.id = ANY($ids)` besides joining on id, which hands the planner a primary-key lookup: a table
- * fresh from a bulk insert (no statistics yet) otherwise looks tiny enough to scan whole.
+ * Every statement is named, so each connection parses and plans it once (a third of a small claim's time went to
+ * planning). That needs a session, not a transaction pooler, which the worker needs anyway for LISTEN.
+ * Batched statements (heartbeat, completion, requeue) find their runs with one primary-key scan over
+ * `id = ANY($ids)` and read each run's attempt (the fence) from a jsonb object keyed by id, instead of joining the
+ * runs to an unnest() of the input. Joined, the plan depended on statistics: once autovacuum had analyzed a table
+ * of queued runs, the planner expected ~1 running row and ran a nested loop comparing every run with every input
+ * row (500 completions: 40-70 ms instead of ~5); a cached generic plan did the same. With no join there is no
+ * join order to get wrong, so a generic plan is safe and the statements can be prepared.
  */
 import type { Queryable } from '../db/pool.js';
 import { RUNS_CHANNEL, type ItemStatus } from './types.js';
+
+/** {"<id>": attempt}: batched statements read each run's fence from this (see the top of this file). */
+function attemptsById(held: { id: string; attempt: number }[]): string {
+  const m: Record<string, number> = {};
+  for (const h of held) m[h.id] = h.attempt;
+  return JSON.stringify(m);
+}
 
 /** Who may write a run: the claim's attempt number and the claiming worker. */
 export interface Fence {
@@ -93,13 +101,13 @@ export async function heartbeatRuns(
 ): Promise<{ id: string; cancelRequested: boolean }[]> {
   if (held.length === 0) return [];
   const { rows } = await db.query({
+    name: 'runs_heartbeat',
     text: `UPDATE runs r SET lease_expires_at = now() + $4 * interval '1 millisecond', heartbeat_at = now()
-     FROM unnest($2::bigint[], $3::int[]) AS h (id, attempt)
-     WHERE r.id = ANY($2::bigint[]) AND r.id = h.id AND r.attempts = h.attempt AND r.lease_owner = $1
+     WHERE r.id = ANY($2::bigint[]) AND r.attempts = ($3::jsonb ->> r.id::text)::int AND r.lease_owner = $1
        AND r.status = 'running'
      RETURNING r.id::text AS id, r.cancel_requested_at IS NOT NULL AS cancel_requested,
        set_config('synchronous_commit', 'off', true) AS async_commit`,
-    values: [workerId, held.map((h) => h.id), held.map((h) => h.attempt), leaseMs],
+    values: [workerId, held.map((h) => h.id), attemptsById(held), leaseMs],
   });
   return rows.map((r) => ({ id: r.id, cancelRequested: r.cancel_requested }));
 }
@@ -119,13 +127,8 @@ export interface Completion {
  * `inconclusive` rather than `succeeded` when the handler said so, when it recorded items but none is gradable
  * (pass/fail), or when it expects items and recorded none. Returns the runs that were still ours.
  *
- * Shape, measured (docs/performance.md, "Run queue"): the runs are found by one primary-key scan over
- * `id = ANY($2)`, and each row reads its fence (attempt) and outcome from one jsonb object keyed by id ($3, a
- * constant of the plan: O(log n) per row), with a per-row subquery for its item counts. Joining the runs to an
- * unnest() of the input instead let the planner, once autovacuum had analyzed a table of queued runs, expect ~1
- * running row and compare every run with every input row in a nested loop: 500 completions took 40-70 ms instead
- * of ~5, and the burn-down spent most of its time there. This shape has no join order to get wrong, and one JSON
- * string is cheaper for the worker to send than five arrays.
+ * Each row reads its fence and outcome from one jsonb object keyed by id (see the top of this file), and counts
+ * its items with a correlated subquery; one JSON string is also cheaper for the worker to send than five arrays.
  */
 export async function completeRuns(
   db: Queryable,
@@ -139,6 +142,7 @@ export async function completeRuns(
     byId[d.id] = { attempt: d.attempt, result: d.result, expectsItems: d.expectsItems, reason: d.inconclusiveReason };
   }
   const { rows } = await db.query({
+    name: 'runs_complete',
     text: `WITH done AS (
        UPDATE runs r SET (status, result, error_code, error_message) = (
          SELECT CASE WHEN o.why IS NULL THEN 'succeeded' ELSE 'inconclusive' END, o.result,
@@ -268,14 +272,14 @@ export async function requeueRuns(
 ): Promise<number> {
   if (held.length === 0) return 0;
   const { rows } = await db.query({
+    name: 'runs_requeue',
     text: `WITH upd AS (
        UPDATE runs r SET
          status = CASE WHEN r.cancel_requested_at IS NOT NULL THEN 'canceled' ELSE 'queued' END,
          lease_owner = CASE WHEN r.cancel_requested_at IS NOT NULL THEN r.lease_owner END,
          lease_expires_at = NULL, run_at = now(),
          finished_at = CASE WHEN r.cancel_requested_at IS NOT NULL THEN now() END
-       FROM unnest($2::bigint[], $3::int[]) AS h (id, attempt)
-       WHERE r.id = ANY($2::bigint[]) AND r.id = h.id AND r.attempts = h.attempt AND r.lease_owner = $1
+       WHERE r.id = ANY($2::bigint[]) AND r.attempts = ($3::jsonb ->> r.id::text)::int AND r.lease_owner = $1
          AND r.status = 'running'
        RETURNING r.id, r.status, r.attempts
      ),
@@ -287,7 +291,7 @@ export async function requeueRuns(
        SELECT count(*) AS n FROM (SELECT pg_notify('${RUNS_CHANNEL}', '') FROM (SELECT 1 FROM upd WHERE status = 'queued' LIMIT 1) one) x
      )
      SELECT count(*)::int AS n FROM upd CROSS JOIN notified`,
-    values: [workerId, held.map((h) => h.id), held.map((h) => h.attempt), reason],
+    values: [workerId, held.map((h) => h.id), attemptsById(held), reason],
   });
   return rows[0].n;
 }
