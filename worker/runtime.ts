@@ -106,7 +106,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
 
   function abortRun(id: string, reason: Error): void {
     const h = held.get(id);
-    if (h && !h.controller.signal.aborted) h.controller.abort(reason);
+    h?.controller.abort(reason); // a second abort (cancel after lease loss, say) keeps the first reason
   }
 
   async function heartbeat(): Promise<void> {

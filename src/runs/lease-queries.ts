@@ -4,16 +4,24 @@
  * was swept and claimed again (attempts + 1) matches no row and writes nothing. Functions report "still ours" as
  * a boolean or by which ids came back; the caller turns a miss into a LeaseLostError.
  *
- * Single-run statements are named, so each connection parses and plans them once (a third of a small claim's time
- * went to planning). That needs a session, not a transaction pooler, which the worker needs anyway for LISTEN.
- * Batched statements (heartbeat, completion, requeue) are deliberately not named: planned with the actual arrays,
- * the planner knows how many rows unnest() yields and hashes the join; a cached generic plan guesses ten and runs a
- * nested loop that compares every input row with every run (500 completions took 200 ms instead of 5).
- * They also say `r.id = ANY($ids)` besides joining on id, which hands the planner a primary-key lookup: a table
- * fresh from a bulk insert (no statistics yet) otherwise looks tiny enough to scan whole.
+ * Every statement is named, so each connection parses and plans it once (a third of a small claim's time went to
+ * planning). That needs a session, not a transaction pooler, which the worker needs anyway for LISTEN.
+ * Batched statements (heartbeat, completion, requeue) find their runs with one primary-key scan over
+ * `id = ANY($ids)` and read each run's attempt (the fence) from a jsonb object keyed by id, instead of joining the
+ * runs to an unnest() of the input. Joined, the plan depended on statistics: once autovacuum had analyzed a table
+ * of queued runs, the planner expected ~1 running row and ran a nested loop comparing every run with every input
+ * row (500 completions: 40-70 ms instead of ~5); a cached generic plan did the same. With no join there is no
+ * join order to get wrong, so a generic plan is safe and the statements can be prepared.
  */
 import type { Queryable } from '../db/pool.js';
 import { RUNS_CHANNEL, type ItemStatus } from './types.js';
+
+/** {"<id>": attempt}: batched statements read each run's fence from this (see the top of this file). */
+function attemptsById(held: { id: string; attempt: number }[]): string {
+  const m: Record<string, number> = {};
+  for (const h of held) m[h.id] = h.attempt;
+  return JSON.stringify(m);
+}
 
 /** Who may write a run: the claim's attempt number and the claiming worker. */
 export interface Fence {
@@ -93,13 +101,13 @@ export async function heartbeatRuns(
 ): Promise<{ id: string; cancelRequested: boolean }[]> {
   if (held.length === 0) return [];
   const { rows } = await db.query({
+    name: 'runs_heartbeat',
     text: `UPDATE runs r SET lease_expires_at = now() + $4 * interval '1 millisecond', heartbeat_at = now()
-     FROM unnest($2::bigint[], $3::int[]) AS h (id, attempt)
-     WHERE r.id = ANY($2::bigint[]) AND r.id = h.id AND r.attempts = h.attempt AND r.lease_owner = $1
+     WHERE r.id = ANY($2::bigint[]) AND r.attempts = ($3::jsonb ->> r.id::text)::int AND r.lease_owner = $1
        AND r.status = 'running'
      RETURNING r.id::text AS id, r.cancel_requested_at IS NOT NULL AS cancel_requested,
        set_config('synchronous_commit', 'off', true) AS async_commit`,
-    values: [workerId, held.map((h) => h.id), held.map((h) => h.attempt), leaseMs],
+    values: [workerId, held.map((h) => h.id), attemptsById(held), leaseMs],
   });
   return rows.map((r) => ({ id: r.id, cancelRequested: r.cancel_requested }));
 }
@@ -118,6 +126,9 @@ export interface Completion {
  * Finishes many runs in one statement (the worker batches completions that arrive together). A run ends
  * `inconclusive` rather than `succeeded` when the handler said so, when it recorded items but none is gradable
  * (pass/fail), or when it expects items and recorded none. Returns the runs that were still ours.
+ *
+ * Each row reads its fence and outcome from one jsonb object keyed by id (see the top of this file), and counts
+ * its items with a correlated subquery; one JSON string is also cheaper for the worker to send than five arrays.
  */
 export async function completeRuns(
   db: Queryable,
@@ -125,32 +136,30 @@ export async function completeRuns(
   done: Completion[],
 ): Promise<{ id: string; status: string }[]> {
   if (done.length === 0) return [];
+  const byId: Record<string, { attempt: number; result?: unknown; expectsItems: boolean; reason: string | null }> = {};
+  for (const d of done) {
+    // `result` is left out (not JSON null) when the handler returned nothing, so the column stays SQL NULL.
+    byId[d.id] = { attempt: d.attempt, result: d.result, expectsItems: d.expectsItems, reason: d.inconclusiveReason };
+  }
   const { rows } = await db.query({
-    text: `WITH input AS (
-       SELECT * FROM unnest($2::bigint[], $3::int[], $4::jsonb[], $5::boolean[], $6::text[])
-         AS t (id, attempt, result, expects_items, reason)
-     ),
-     outcome AS (
-       SELECT i.id, i.attempt, i.result,
-         CASE
-           WHEN i.reason IS NOT NULL THEN i.reason
-           WHEN s.n > 0 AND s.gradable = 0 THEN 'No gradable result: ' || s.n || ' item(s), none passed or failed.'
-           WHEN i.expects_items AND s.n = 0 THEN 'No gradable result: the run recorded no items.'
-         END AS inconclusive
-       FROM input i
-       CROSS JOIN LATERAL (
-         SELECT count(*) AS n, count(*) FILTER (WHERE status IN ('pass', 'fail')) AS gradable
-         FROM run_items WHERE run_id = i.id
-       ) s
-     ),
-     done AS (
-       UPDATE runs r SET status = CASE WHEN o.inconclusive IS NULL THEN 'succeeded' ELSE 'inconclusive' END,
-         result = o.result, finished_at = now(), lease_expires_at = NULL,
-         error_code = CASE WHEN o.inconclusive IS NULL THEN NULL ELSE 'inconclusive' END,
-         error_message = o.inconclusive
-       FROM outcome o
-       WHERE r.id = ANY($2::bigint[]) AND r.id = o.id AND r.attempts = o.attempt AND r.lease_owner = $1
-         AND r.status = 'running'
+    name: 'runs_complete',
+    text: `WITH done AS (
+       UPDATE runs r SET (status, result, error_code, error_message) = (
+         SELECT CASE WHEN o.why IS NULL THEN 'succeeded' ELSE 'inconclusive' END, o.result,
+           CASE WHEN o.why IS NULL THEN NULL ELSE 'inconclusive' END, o.why
+         FROM (
+           SELECT d -> 'result' AS result, CASE
+               WHEN d ->> 'reason' IS NOT NULL THEN d ->> 'reason'
+               WHEN s.n > 0 AND s.gradable = 0 THEN 'No gradable result: ' || s.n || ' item(s), none passed or failed.'
+               WHEN (d -> 'expectsItems')::boolean AND s.n = 0 THEN 'No gradable result: the run recorded no items.'
+             END AS why
+           FROM (SELECT $3::jsonb -> r.id::text AS d) input,
+             LATERAL (SELECT count(*) AS n, count(*) FILTER (WHERE status IN ('pass', 'fail')) AS gradable
+                      FROM run_items WHERE run_id = r.id) s
+         ) o
+       ), finished_at = now(), lease_expires_at = NULL
+       WHERE r.id = ANY($2::bigint[]) AND r.attempts = ($3::jsonb -> r.id::text -> 'attempt')::int
+         AND r.lease_owner = $1 AND r.status = 'running'
        RETURNING r.id, r.status, r.attempts, r.error_message
      ),
      ev AS (
@@ -158,14 +167,7 @@ export async function completeRuns(
        SELECT id, status, attempts, CASE WHEN status = 'succeeded' THEN 'Succeeded' ELSE error_message END FROM done
      )
      SELECT id::text AS id, status FROM done`,
-    values: [
-      workerId,
-      done.map((d) => d.id),
-      done.map((d) => d.attempt),
-      done.map((d) => (d.result === undefined ? null : JSON.stringify(d.result))),
-      done.map((d) => d.expectsItems),
-      done.map((d) => d.inconclusiveReason),
-    ],
+    values: [workerId, done.map((d) => d.id), JSON.stringify(byId)],
   });
   return rows;
 }
@@ -270,14 +272,14 @@ export async function requeueRuns(
 ): Promise<number> {
   if (held.length === 0) return 0;
   const { rows } = await db.query({
+    name: 'runs_requeue',
     text: `WITH upd AS (
        UPDATE runs r SET
          status = CASE WHEN r.cancel_requested_at IS NOT NULL THEN 'canceled' ELSE 'queued' END,
          lease_owner = CASE WHEN r.cancel_requested_at IS NOT NULL THEN r.lease_owner END,
          lease_expires_at = NULL, run_at = now(),
          finished_at = CASE WHEN r.cancel_requested_at IS NOT NULL THEN now() END
-       FROM unnest($2::bigint[], $3::int[]) AS h (id, attempt)
-       WHERE r.id = ANY($2::bigint[]) AND r.id = h.id AND r.attempts = h.attempt AND r.lease_owner = $1
+       WHERE r.id = ANY($2::bigint[]) AND r.attempts = ($3::jsonb ->> r.id::text)::int AND r.lease_owner = $1
          AND r.status = 'running'
        RETURNING r.id, r.status, r.attempts
      ),
@@ -289,7 +291,7 @@ export async function requeueRuns(
        SELECT count(*) AS n FROM (SELECT pg_notify('${RUNS_CHANNEL}', '') FROM (SELECT 1 FROM upd WHERE status = 'queued' LIMIT 1) one) x
      )
      SELECT count(*)::int AS n FROM upd CROSS JOIN notified`,
-    values: [workerId, held.map((h) => h.id), held.map((h) => h.attempt), reason],
+    values: [workerId, held.map((h) => h.id), attemptsById(held), reason],
   });
   return rows[0].n;
 }

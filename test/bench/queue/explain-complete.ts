@@ -1,0 +1,50 @@
+/**
+ * Profiling aid (not part of bench:queue): times completeRuns on 500-run batches over a 20,000-run backlog, before
+ * and after ANALYZE (autovacuum analyzes mid burn-down, and the statement's plan must not depend on it), and
+ * prints the plan of the last batch as a prepared statement's generic plan would run it.
+ * Run: npx tsx test/bench/queue/explain-complete.ts
+ */
+import pg from 'pg';
+import { migrate } from '../../../src/db/migrate.js';
+import { createPool } from '../../../src/db/pool.js';
+import { enqueueRuns } from '../../../src/runs/enqueue.js';
+import { claimRuns, completeRuns } from '../../../src/runs/lease-queries.js';
+import { startTestPostgres } from '../../helpers/postgres-server.js';
+
+const server = await startTestPostgres();
+const admin = new pg.Client({ connectionString: server.adminUrl });
+await admin.connect();
+await admin.query('DROP DATABASE IF EXISTS bench_explain WITH (FORCE)');
+await admin.query('CREATE DATABASE bench_explain');
+const url = Object.assign(new URL(server.adminUrl), { pathname: '/bench_explain' }).toString();
+const pool = createPool(url, { max: 1 });
+await migrate(pool);
+await pool.query('ALTER TABLE runs SET (autovacuum_enabled = off)'); // ANALYZE at a known point instead
+await enqueueRuns(pool, Array.from({ length: 20_000 }, (_, i) => ({ kind: 'noop', ownerId: null, payload: { i } })));
+const c = await pool.connect();
+await c.query('SET enable_bitmapscan = off; SET enable_sort = off'); // as the worker's claim session
+const times: string[] = [];
+for (let i = 0; i < 16; i++) {
+  if (i === 4) await c.query('ANALYZE runs');
+  const runs = await claimRuns(c, { workerId: 'w1', kinds: ['noop'], limit: 500, leaseMs: 30_000 });
+  const done = runs.map((r) => ({ id: r.id, attempt: r.attempt, result: null, expectsItems: false, inconclusiveReason: null }));
+  if (i < 15) {
+    const t0 = performance.now();
+    const out = await completeRuns(c, 'w1', done);
+    times.push((performance.now() - t0).toFixed(1));
+    if (out.length !== runs.length) throw new Error(`${out.length} of ${runs.length} completed`);
+    continue;
+  }
+  // The last batch: EXPLAIN the same statement (unnamed, so pg sends its text) with the generic plan forced.
+  await c.query('SET plan_cache_mode = force_generic_plan');
+  const query = c.query.bind(c) as (cfg: { text: string; values: unknown[] }) => Promise<pg.QueryResult>;
+  (c as unknown as { query: unknown }).query = (cfg: { text: string; values: unknown[] }) =>
+    query({ text: `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${cfg.text}`, values: cfg.values });
+  const plan = (await completeRuns(c, 'w1', done)) as unknown as { 'QUERY PLAN': string }[];
+  console.log(plan.map((r) => r['QUERY PLAN']).join('\n'));
+}
+console.log(`completeRuns, 500 runs: ${times.join(' ')} ms (ANALYZE before the 5th)`);
+c.release();
+await pool.end();
+await admin.end();
+await server.stop();
