@@ -74,11 +74,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cookie, { secret: deps.secrets.cookieSecret });
   await app.register(view, { engine: { nunjucks }, templates: viewsDir, options: viewOptions });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: these run on every request, and an async hook costs a promise each time.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
-  app.addHook('preHandler', async (request, reply) => {
-    reply.locals = { ...(reply.locals ?? {}), currentUser: request.user, currentPath: request.url.split('?')[0] };
+  app.addHook('preHandler', (request, reply, done) => {
+    const q = request.url.indexOf('?');
+    reply.locals = { ...(reply.locals ?? {}), currentUser: request.user, currentPath: q < 0 ? request.url : request.url.slice(0, q) };
+    done();
   });
 
   registerErrorHandling(app, deps.reporter ?? noopReporter);

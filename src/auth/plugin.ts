@@ -81,15 +81,17 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
     app.csrfProtection(request, reply, done);
   });
 
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('preHandler', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     // Every method, not only GET: a form that fails validation is re-rendered by the POST and needs a token too.
-    if (NO_TOKEN_PREFIXES.some((p) => request.url.startsWith(p))) return;
+    if (NO_TOKEN_PREFIXES.some((p) => request.url.startsWith(p))) return done();
     // Made when a template reads it, not per request: a page served from the practice page cache never renders, and
     // generating a token (an HMAC over the secret cookie, plus a hash) was a measurable share of such a request.
     let token: string | undefined;
-    const locals: Record<string, unknown> = { ...reply.locals, signedInNotAllowed: request.signedInNotAllowed };
+    const locals: Record<string, unknown> = reply.locals ?? {};
+    locals.signedInNotAllowed = request.signedInNotAllowed;
     Object.defineProperty(locals, 'csrfToken', { enumerable: true, configurable: true, get: () => (token ??= reply.generateCsrf()) });
     reply.locals = locals;
+    done();
   });
 }
 
