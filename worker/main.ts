@@ -55,6 +55,9 @@ async function main(): Promise<void> {
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const worker = await startWorker({ pool, databaseUrl: config.databaseUrl, config: config.worker, registry, log, version, reporter });
   log.info({ llmProviders: llm.providers().filter((p) => p.enabled).map((p) => p.name) }, 'worker ready');
+  // Claiming starts at once; grading waits for a warm child anyway. Booting the pool costs about a CPU-second per
+  // child, so the queue benchmark waits for this line before it measures anything.
+  void grader.whenWarm().then(() => log.info(grader.stats(), 'grader pool warm'));
 
   onShutdownSignal(async (signal) => {
     log.info({ signal }, 'shutting down');

@@ -11,7 +11,7 @@
  *   WORKER_JS=<path>  another build of worker/main.js (for A/B runs of two builds in one sitting).
  * Run: node scripts/build.mjs && npx tsx test/bench/queue/profile-ours.ts
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { migrate } from '../../../src/db/migrate.js';
@@ -38,9 +38,10 @@ const nodeArgs = [
   env.WORKER_JS ?? join(projectRoot, 'dist', 'worker', 'main.js'),
 ];
 const workers = Array.from({ length: procs }, () =>
-  spawnChild(nodeArgs, { DATABASE_URL: url, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: env.BENCH_OURS_CONCURRENCY ?? '128' }),
+  spawnChild(nodeArgs, { DATABASE_URL: url, LOG_LEVEL: 'info', WORKER_CONCURRENCY: env.BENCH_OURS_CONCURRENCY ?? '128' }),
 );
 await waitFor(async () => (await pool.query('SELECT count(*)::int AS n FROM worker_heartbeats')).rows[0].n >= procs, 30_000);
+await Promise.all(workers.map((w) => w.printed('grader pool warm', 60_000))); // see ours.ts: ready()
 await enqueueRuns(pool, Array.from({ length: JOBS }, (_, i) => ({ kind: 'noop', ownerId: null, payload: { i } })));
 
 /** User + system CPU seconds of a process, or 0 once it is gone. */
@@ -75,9 +76,17 @@ const sampler = (async () => {
   await c.end();
 })();
 
+const sysCpu = () => { const f = readFileSync('/proc/stat','utf8').split('\n')[0].split(/\s+/).slice(1).map(Number); return { busy: (f[0]+f[1]+f[2]+f[5]+f[6]) / 100, idle: (f[3]+f[4]) / 100 }; };
+const allProcs = () => { const m = new Map<string, number>(); for (const d of readdirSync('/proc')) { if (!/^\d+$/.test(d)) continue; try { const raw = readFileSync(`/proc/${d}/stat`, 'utf8'); const name = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')')); const f = raw.slice(raw.lastIndexOf(') ') + 2).split(' '); m.set(`${d} ${name}`, (Number(f[11]) + Number(f[12])) / 100); } catch {} } return m; };
+const procs0 = allProcs();
+const sys0 = sysCpu();
 const before = await snapshot();
 const seconds = await burnDown(async () => (await pool.query(`SELECT 1 FROM runs WHERE status IN ('queued', 'running') LIMIT 1`)).rowCount! > 0);
 const after = await snapshot();
+const sys1 = sysCpu();
+const procs1 = allProcs();
+console.log('  processes:', [...procs1].map(([k, v]) => [k, v - (procs0.get(k) ?? 0)] as const).filter(([, v]) => v >= 0.02).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}=${v.toFixed(2)}`).join(', '));
+console.log(`  machine CPU s during the burn-down: busy ${(sys1.busy - sys0.busy).toFixed(2)}, idle ${(sys1.idle - sys0.idle).toFixed(2)}`);
 sampling = false;
 await sampler;
 
@@ -93,6 +102,7 @@ for (const [k, n] of [...waits].sort((a, b) => b[1] - a[1]).slice(0, 15)) consol
 const batches = async (col: string) =>
   (await pool.query(`SELECT count(*)::int AS statements, round(avg(n), 1)::float AS avg, max(n)::int AS max FROM (SELECT count(*) n FROM runs GROUP BY lease_owner, ${col}) x`)).rows[0];
 console.log(`  claims: ${JSON.stringify(await batches('started_at'))}; completions: ${JSON.stringify(await batches('finished_at'))}`);
+console.log('  window:', JSON.stringify((await pool.query(`SELECT extract(epoch FROM min(started_at) - min(created_at))*1000 AS wake_ms, extract(epoch FROM max(finished_at) - min(started_at))*1000 AS work_ms FROM runs`)).rows[0]));
 await Promise.all(workers.map((w) => w.stop()));
 if (env.PROFILE_QUERIES) for (const w of workers) console.log(w.output().split('\n').filter((l) => l.startsWith('[pid') || l.startsWith('  ')).join('\n'));
 await pool.end();
