@@ -39,7 +39,7 @@ export interface Mailer {
 
 export function createMailer(config: Config): Mailer {
   const { apiKey, notifyEmail, notifyFrom, baseUrl } = config.resend;
-  // Passing baseUrl explicitly (undefined means Resend's own) keeps the SDK from reading process.env itself.
+  // baseUrl is always passed (Resend's own when unset) so the SDK never falls back to reading the environment itself.
   const client = apiKey ? new Resend(apiKey, { baseUrl: baseUrl ?? 'https://api.resend.com', userAgent: MAIL_USER_AGENT }) : null;
   return {
     enabled: Boolean(client),

@@ -44,10 +44,11 @@ export interface ClaimedRun {
  * waiting on each other; the CTE feeds the UPDATE so selection and lease are one atomic statement. The partial
  * index runs_claim_idx is already in (priority, run_at, id) order, so the LIMIT reads only its first entries.
  *
- * The claim commits asynchronously (synchronous_commit off for this statement only), saving a WAL flush on the
- * path from enqueue to handler start. That is safe: if Postgres crashed before the flush, the claim is lost and the
- * run is simply queued again; and any durable write the handler makes afterwards (progress, item, completion)
- * flushes the WAL up to and including the claim, so nothing durable can ever rest on a lost claim.
+ * The worker's claim session commits asynchronously (synchronous_commit off for that session, set in
+ * worker/runtime.ts), saving a WAL flush on the path from enqueue to handler start. That is safe: if Postgres
+ * crashed before the flush, the claim is lost and the run is simply queued again; and any durable write the handler
+ * makes afterwards (progress, item, completion) flushes the WAL up to and including the claim, so nothing durable
+ * can ever rest on a lost claim. (A session setting, not set_config() in the statement, which ran once per row.)
  */
 export async function claimRuns(
   db: Queryable,
@@ -74,9 +75,7 @@ export async function claimRuns(
        SELECT id, 'started', attempts, 'Attempt ' || attempts || ' started', jsonb_build_object('worker', $1::text)
        FROM claimed
      )
-     SELECT id::text AS id, kind, owner_id, payload, attempts, max_attempts,
-       set_config('synchronous_commit', 'off', true) AS async_commit
-     FROM claimed`,
+     SELECT id::text AS id, kind, owner_id, payload, attempts, max_attempts FROM claimed`,
     values: [opts.workerId, opts.kinds, opts.limit, opts.leaseMs],
   });
   return rows.map((r) => ({

@@ -2,6 +2,7 @@
  * A graphile-worker process for the benchmark, configured as graphile-worker's own perfTest preset
  * (24 concurrent jobs, pool of 25, local queue of 500 with a 10 ms refetch delay, completions and failures batched).
  */
+import './graphile-quiet.js';
 import { run } from 'graphile-worker';
 import pg from 'pg';
 

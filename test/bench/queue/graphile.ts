@@ -1,5 +1,6 @@
 /** graphile-worker in the benchmark: its own schema in its own database, perfTest settings (graphile-child.ts). */
 import pg from 'pg';
+import './graphile-quiet.js';
 import { run, runMigrations } from 'graphile-worker';
 import { burnDown, crashScenario, createItemTables, JOBS, percentiles, SAMPLES, spawnTs, STEP_MS, STEPS, tableProbe, type CrashResult, type LatencyStats } from './common.js';
 
@@ -12,6 +13,8 @@ export async function setupGraphile(url: string): Promise<void> {
 
 export async function graphileThroughput(url: string): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // Each round starts from an empty table (as ours does with TRUNCATE), not one full of the last round's dead rows.
+  await pool.query('TRUNCATE graphile_worker._private_jobs');
   const workers = Array.from({ length: GRAPHILE_PROCESSES }, () => spawnTs('graphile-child.ts', { DATABASE_URL: url }));
   try {
     await Promise.all(workers.map((w) => w.printed('ready')));

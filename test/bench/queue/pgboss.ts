@@ -17,6 +17,8 @@ export async function setupPgBoss(url: string): Promise<void> {
 export async function pgbossThroughput(url: string): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const env = { DATABASE_URL: url, BENCH_MODE: 'throughput', PGBOSS_WORKERS: String(PGBOSS_WORKERS), PGBOSS_BATCH: String(PGBOSS_BATCH) };
+  // pg-boss keeps completed jobs: each round starts without the last round's.
+  await pool.query(`DELETE FROM pgboss.job WHERE name = 'noop'`);
   const workers = Array.from({ length: PGBOSS_PROCESSES }, () => spawnTs('pgboss-child.ts', env));
   const boss = new PgBoss({ connectionString: url, supervise: false, schedule: false, max: 2 });
   try {

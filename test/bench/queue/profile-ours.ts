@@ -38,7 +38,7 @@ const nodeArgs = [
   env.WORKER_JS ?? join(projectRoot, 'dist', 'worker', 'main.js'),
 ];
 const workers = Array.from({ length: procs }, () =>
-  spawnChild(nodeArgs, { DATABASE_URL: url, LOG_LEVEL: 'info', WORKER_CONCURRENCY: env.BENCH_OURS_CONCURRENCY ?? '128' }),
+  spawnChild(nodeArgs, { DATABASE_URL: url, LOG_LEVEL: 'info', WORKER_CONCURRENCY: env.BENCH_OURS_CONCURRENCY ?? '128', ...(env.WORKER_NODE_OPTIONS ? { NODE_OPTIONS: env.WORKER_NODE_OPTIONS } : {}) }),
 );
 await waitFor(async () => (await pool.query('SELECT count(*)::int AS n FROM worker_heartbeats')).rows[0].n >= procs, 30_000);
 await Promise.all(workers.map((w) => w.printed('grader pool warm', 60_000))); // see ours.ts: ready()
