@@ -52,6 +52,8 @@ export interface HeldRun {
   fence: Fence;
   kind: string;
   controller: LazyAbort;
+  /** Items this attempt recorded (a first attempt that recorded none lets the completion skip counting them). */
+  items: number;
   /** When the lease was last known extended (claim or heartbeat), by this process's clock. */
   extendedAt: number;
 }
@@ -123,6 +125,7 @@ export function createExecutor(deps: ExecutorDeps) {
       },
       async recordItem(itemKey, data) {
         if (!mine() || !(await recordItem(db, fence, { key: itemKey, status: data.status, result: data.result }))) throw lost();
+        entry.items++;
       },
       itemsDone: () => itemKeysDone(db, fence.id),
     };
@@ -134,6 +137,7 @@ export function createExecutor(deps: ExecutorDeps) {
     thrown: unknown;
     reason: unknown;
     expectsItems: boolean;
+    items: number;
   }
 
   /** Runs the handler; settles when the handler does, whatever happened. */
@@ -151,7 +155,7 @@ export function createExecutor(deps: ExecutorDeps) {
       thrown = err;
     }
     const abort = entry.controller;
-    return { ok, result, thrown, reason: abort.aborted ? abort.reason : thrown, expectsItems: Boolean(handler?.expectsItems) };
+    return { ok, result, thrown, reason: abort.aborted ? abort.reason : thrown, expectsItems: Boolean(handler?.expectsItems), items: entry.items };
   }
 
   /** Writes the outcome with one fenced statement. Returns true when the run must stay held (shutdown requeue). */
@@ -173,6 +177,7 @@ export function createExecutor(deps: ExecutorDeps) {
           result: o.result,
           expectsItems: o.expectsItems,
           inconclusiveReason: isInconclusive(o.result) ? String(o.result.reason || 'The handler found no gradable result.') : null,
+          noItems: job.attempt === 1 && o.items === 0,
         }),
       );
       if (!rows.has(job.id)) log.warn('lease lost before completion; result discarded');
@@ -198,7 +203,7 @@ export function createExecutor(deps: ExecutorDeps) {
    */
   async function run(job: ClaimedRun): Promise<void> {
     const fence: Fence = { id: job.id, attempt: job.attempt, workerId };
-    const entry: HeldRun = { fence, kind: job.kind, controller: new LazyAbort(), extendedAt: Date.now() };
+    const entry: HeldRun = { fence, kind: job.kind, controller: new LazyAbort(), items: 0, extendedAt: Date.now() };
     held.get(job.id)?.controller.abort(new LeaseLostError(job.id, job.attempt - 1));
     held.set(job.id, entry);
     const log = lazyChild(deps.log, { runId: job.id, attempt: job.attempt, kind: job.kind });

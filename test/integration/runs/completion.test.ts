@@ -1,0 +1,93 @@
+/**
+ * How a finished run ends, through the real worker runtime (in this process, with handlers of the test's own):
+ * the completion skips counting items only when the attempt is a first one that recorded none, and still finds
+ * an attempt's ungradable items or missing expected items.
+ */
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+import { completeRuns, claimRuns, recordItem } from '../../../src/runs/lease-queries.js';
+import { enqueueRun } from '../../../src/runs/enqueue.js';
+import { getRun } from '../../../src/runs/queries.js';
+import { createRegistry } from '../../../worker/handlers/index.js';
+import { startWorker, type RunningWorker } from '../../../worker/runtime.js';
+import { useTestDatabase } from '../../helpers/db.js';
+import { waitFor } from './helpers.js';
+
+const db = useTestDatabase();
+let worker: RunningWorker;
+
+beforeAll(async () => {
+  const config = loadConfig({ DATABASE_URL: db.url, WORKER_CONCURRENCY: '4', WORKER_POLL_MS: '200' });
+  const registry = createRegistry([
+    { kind: 'returns-null', handle: async () => null },
+    { kind: 'returns-value', handle: async () => ({ answer: 42 }) },
+    {
+      kind: 'ungradable-items',
+      async handle(_payload, ctx) {
+        await ctx.recordItem('a', { status: 'error' });
+        await ctx.recordItem('b', { status: 'skipped' });
+        return { tried: 2 };
+      },
+    },
+    { kind: 'expects-items', expectsItems: true, handle: async () => ({ tried: 0 }) },
+    {
+      kind: 'graded-items',
+      expectsItems: true,
+      async handle(_payload, ctx) {
+        await ctx.recordItem('a', { status: 'fail' });
+        return { tried: 1 };
+      },
+    },
+  ]);
+  worker = await startWorker({ pool: db.pool, databaseUrl: db.url, config: config.worker, registry, log: pino({ level: 'silent' }), version: 'test' });
+});
+
+afterAll(async () => {
+  await worker?.shutdown();
+});
+
+async function finished(kind: string) {
+  const { id } = await enqueueRun(db.pool, { kind, ownerId: null, payload: {} });
+  return waitFor(
+    async () => {
+      const run = await getRun(db.pool, id);
+      return run && !['queued', 'running'].includes(run.status) ? run : undefined;
+    },
+    { what: `a ${kind} run to finish`, timeoutMs: 15_000 },
+  );
+}
+
+describe('completion through the worker', () => {
+  it('a handler returning null or a value succeeds; null is stored as no result', async () => {
+    const none = await finished('returns-null');
+    expect(none.status).toBe('succeeded');
+    expect((await db.pool.query('SELECT result IS NULL AS empty FROM runs WHERE id = $1', [none.id])).rows[0].empty).toBe(true);
+    const value = await finished('returns-value');
+    expect(value.status).toBe('succeeded');
+    expect(value.result).toEqual({ answer: 42 });
+  });
+
+  it('a first attempt that recorded only ungradable items ends inconclusive (its items are counted)', async () => {
+    const run = await finished('ungradable-items');
+    expect(run.status).toBe('inconclusive');
+    expect(run.error).toEqual({ code: 'inconclusive', message: 'No gradable result: 2 item(s), none passed or failed.' });
+  });
+
+  it('a handler that expects items and recorded none ends inconclusive; one with a graded item succeeds', async () => {
+    const none = await finished('expects-items');
+    expect(none.status).toBe('inconclusive');
+    expect(none.error!.message).toBe('No gradable result: the run recorded no items.');
+    expect((await finished('graded-items')).status).toBe('succeeded');
+  });
+});
+
+describe('completeRuns with noItems', () => {
+  it('is only a hint for callers that know: without it, items written by anyone are counted', async () => {
+    const { id } = await enqueueRun(db.pool, { kind: 'direct', ownerId: null, payload: {} });
+    const [claimed] = await claimRuns(db.pool, { workerId: 'w', kinds: ['direct'], limit: 1, leaseMs: 60_000 });
+    await recordItem(db.pool, { id, attempt: claimed!.attempt, workerId: 'w' }, { key: 'x', status: 'error', result: null });
+    const out = await completeRuns(db.pool, 'w', [{ id, attempt: claimed!.attempt, result: null, expectsItems: false, inconclusiveReason: null }]);
+    expect(out).toEqual([{ id, status: 'inconclusive' }]);
+  });
+});
