@@ -49,6 +49,9 @@ export interface NewRequest {
 /**
  * Records a request, or merges it into the same e-mail's pending one (latest details win, the count goes up). One
  * statement against the partial unique index, so two submissions racing still leave one pending row.
+ * A request linked to an account (whose verified e-mail is the request's: see routes.ts) stays that account's:
+ * a later submission for the same e-mail by anyone else only counts, and neither relinks it nor rewrites its
+ * details, so nobody can slip their own account into someone else's request before the operator approves it.
  * `xmax = 0` is true only for a freshly inserted row: how Postgres tells an insert from an ON CONFLICT update.
  */
 export async function upsertPendingRequest(
@@ -57,9 +60,15 @@ export async function upsertPendingRequest(
 ): Promise<{ id: string; inserted: boolean; operatorNotifiedAt: Date | null }> {
   const { rows } = await db.query(
     `INSERT INTO access_requests (name, email, github_username, reason, user_id) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (lower(email)) WHERE status = 'pending' DO UPDATE SET
-       name = EXCLUDED.name, github_username = COALESCE(EXCLUDED.github_username, access_requests.github_username),
-       reason = EXCLUDED.reason, user_id = COALESCE(EXCLUDED.user_id, access_requests.user_id),
+     ON CONFLICT (lower(email)) WHERE status = 'pending' DO UPDATE SET (name, github_username, reason, user_id) = (
+         SELECT CASE WHEN keep THEN access_requests.name ELSE EXCLUDED.name END,
+           CASE WHEN keep THEN access_requests.github_username
+                ELSE COALESCE(EXCLUDED.github_username, access_requests.github_username) END,
+           CASE WHEN keep THEN access_requests.reason ELSE EXCLUDED.reason END,
+           COALESCE(access_requests.user_id, EXCLUDED.user_id)
+         FROM (SELECT access_requests.user_id IS NOT NULL
+                 AND access_requests.user_id IS DISTINCT FROM EXCLUDED.user_id AS keep) owner
+       ),
        times_requested = access_requests.times_requested + 1, updated_at = now()
      RETURNING id::text AS id, (xmax = 0) AS inserted, operator_notified_at AS "operatorNotifiedAt"`,
     [r.name, r.email, r.githubUsername, r.reason, r.userId],

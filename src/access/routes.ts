@@ -34,8 +34,12 @@ export async function accessRoutes(app: FastifyInstance, opts: { mailer?: Mailer
       reply.status(422);
       return reply.view('pages/access/request.njk', { values: form.values, errors: form.errors });
     }
-    // Only a verified token links the request to an account; a typed-in e-mail never does on its own.
-    const userId = request.signedInNotAllowed?.id ?? null;
+    // Only a verified token links the request to an account, and only when the token's own e-mail is the one typed
+    // in: otherwise anyone signed in could type someone else's address and have their own account let in when the
+    // operator approves that person. A request for another address is still saved, and approving it lets in
+    // whoever signs in with that address.
+    const account = request.signedInNotAllowed;
+    const userId = account?.email && account.email.toLowerCase() === form.data.email.toLowerCase() ? account.id : null;
     const result = await submitAccessRequest(accessDeps(app, request, mailer), form.data, userId);
     request.log.info({ accessRequestId: result.id, merged: result.merged, operatorEmail: result.operatorEmail }, 'access requested');
     return reply.view('pages/access/request-sent.njk', { merged: result.merged });

@@ -153,17 +153,37 @@ describe('request access', () => {
     }
   });
 
-  it('records the account when the requester is signed in (not on the list), so approval matches them exactly', async () => {
-    const listed = await buildTestApp(db, { env: { LIS_ALLOWED_EMAILS: 'someone-else@example.com' } });
-    const s = await signIn(listed, db, { email: 'signed.in@example.com' });
-    const res = await listed.inject({
+  const postSignedIn = (target: FastifyInstance, s: { headers: Record<string, string> }, fields: Record<string, string>) =>
+    target.inject({
       method: 'POST',
       url: '/request-access',
+      remoteAddress: `198.51.100.${ipCounter++}`,
       headers: { ...s.headers, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ ...good, email: 'different@example.com' }).toString(),
+      payload: new URLSearchParams({ website: '', ...fields }).toString(),
     });
+
+  it('links the request to the signed-in account only when the account has that e-mail', async () => {
+    const listed = await buildTestApp(db, { env: { LIS_ALLOWED_EMAILS: 'someone-else@example.com' } });
+    const s = await signIn(listed, db, { email: 'Signed.In@example.com' });
+    expect((await postSignedIn(listed, s, { ...good, email: 'signed.in@example.com' })).statusCode).toBe(200);
+    expect((await rowsFor('signed.in@example.com'))[0].user_id).toBe(s.user.id);
+    // Another address typed while signed in: saved, but not linked to this account.
+    expect((await postSignedIn(listed, s, { ...good, email: 'different@example.com' })).statusCode).toBe(200);
+    expect((await rowsFor('different@example.com'))[0].user_id).toBeNull();
+    await listed.close();
+  });
+
+  it("nobody can slip their own account into someone else's pending request", async () => {
+    const listed = await buildTestApp(db, { env: { LIS_ALLOWED_EMAILS: 'someone-else@example.com' } });
+    const alice = await signIn(listed, db, { email: 'alice@example.com' });
+    const mallory = await signIn(listed, db, { email: 'mallory@example.com' });
+    await postSignedIn(listed, alice, { ...good, name: 'Alice', email: 'alice@example.com', reason: 'Alice wants to practise ML coding.' });
+    const res = await postSignedIn(listed, mallory, { ...good, name: 'Alice A.', email: 'ALICE@example.com', reason: 'Mallory rewrote this request.' });
     expect(res.statusCode).toBe(200);
-    expect((await rowsFor('different@example.com'))[0].user_id).toBe(s.user.id);
+    expect(await submit(listed, { ...good, name: 'Anonymous', email: 'alice@example.com', reason: 'An anonymous rewrite of it.' })).toHaveProperty('statusCode', 200);
+    const rows = await rowsFor('alice@example.com');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ user_id: alice.user.id, name: 'Alice', reason: 'Alice wants to practise ML coding.', times_requested: 3 });
     await listed.close();
   });
 
