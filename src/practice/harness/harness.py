@@ -19,7 +19,7 @@ It is a generator rather than a callback so the host never has to hand Python
 a host-side function object (in Pyodide that would be a JsProxy, i.e. a way
 out of Python).
 
-limits (all optional): {"stdout_bytes": 4096, "repr_chars": 300}
+limits (all optional): {"stdout_bytes": 4096, "repr_chars": 300, "message_chars": 2000}
 """
 
 import ast
@@ -31,7 +31,7 @@ import traceback
 
 __all__ = ["run_tests", "iter_events", "collect_test_names", "CheckFailure"]
 
-DEFAULT_LIMITS = {"stdout_bytes": 4096, "repr_chars": 300}
+DEFAULT_LIMITS = {"stdout_bytes": 4096, "repr_chars": 300, "message_chars": 2000}
 TRUNCATED = "…truncated"
 
 
@@ -40,6 +40,12 @@ def _limits(limits):
     if limits:
         merged.update({k: v for k, v in limits.items() if k in DEFAULT_LIMITS})
     return merged
+
+
+def _cap_text(text, max_chars):
+    """Messages come from user code (an exception's text): cap them like stdout, so one huge string cannot flood
+    the verdict that is stored and shown."""
+    return text if len(text) <= max_chars else text[:max_chars] + TRUNCATED
 
 
 def _short_repr(value, max_chars):
@@ -202,7 +208,7 @@ def _restore(saved):
 
 def iter_events(user_code, test_code, limits=None):
     lim = _limits(limits)
-    cap, repr_chars = int(lim["stdout_bytes"]), int(lim["repr_chars"])
+    cap, repr_chars, msg_chars = int(lim["stdout_bytes"]), int(lim["repr_chars"]), int(lim["message_chars"])
 
     _register_source("solution.py", user_code)
     _register_source("tests.py", test_code)
@@ -220,7 +226,7 @@ def iter_events(user_code, test_code, limits=None):
     if user_error is not None:
         names = collect_test_names(test_code) or ["test_solution_loads"]
         yield {"event": "plan", "names": names}
-        message = "your code failed to load:\n" + _short_traceback(user_error)
+        message = _cap_text("your code failed to load:\n" + _short_traceback(user_error), msg_chars)
         for name in names:
             yield {"event": "result", "name": name, "status": "error",
                    "message": message, "stdout": load_stdout}
@@ -234,7 +240,7 @@ def iter_events(user_code, test_code, limits=None):
     except BaseException as exc:
         yield {"event": "plan", "names": ["test_suite_loads"]}
         yield {"event": "result", "name": "test_suite_loads", "status": "error",
-               "message": "the test suite failed to load:\n" + _short_traceback(exc), "stdout": ""}
+               "message": _cap_text("the test suite failed to load:\n" + _short_traceback(exc), msg_chars), "stdout": ""}
         return
 
     # Definition order: top-level names in source order, filtered to the
@@ -244,10 +250,10 @@ def iter_events(user_code, test_code, limits=None):
     yield {"event": "plan", "names": names}
     for name in names:
         yield {"event": "start", "name": name}
-        yield dict(_run_one(name, test_ns[name], cap), event="result")
+        yield dict(_run_one(name, test_ns[name], cap, msg_chars), event="result")
 
 
-def _run_one(name, fn, cap):
+def _run_one(name, fn, cap, msg_chars):
     writer, saved = _capture(cap)
     result = {"name": name, "status": "pass", "message": ""}
     try:
@@ -269,6 +275,7 @@ def _run_one(name, fn, cap):
         result["message"] = _short_traceback(exc)
     finally:
         _restore(saved)
+    result["message"] = _cap_text(result["message"], msg_chars)
     result["stdout"] = writer.getvalue()
     return result
 

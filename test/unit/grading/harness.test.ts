@@ -114,6 +114,20 @@ describe('harness.py (CPython)', () => {
     expect(rs[0]!.actual!.endsWith('…truncated')).toBe(true);
   });
 
+  it('caps messages that user code makes huge: a failing assertion, an exception, code that fails to load', () => {
+    const huge = `def test_fail(): assert False, "m" * 1_000_000
+def test_raise(): raise ValueError("v" * 1_000_000)
+`;
+    for (const r of run('', huge)) {
+      expect(r.message.length).toBeLessThan(2000 + 20);
+      expect(r.message.endsWith('…truncated')).toBe(true);
+    }
+    const broken = run('raise RuntimeError("r" * 1_000_000)', 'def test_a(): pass');
+    expect(broken[0]!.status).toBe('error');
+    expect(broken[0]!.message.length).toBeLessThan(2000 + 20);
+    expect(run('', 'def test_x(): assert False, "short"')[0]!.message).toBe('short');
+  });
+
   it('streams plan, start and result events in order', () => {
     const evs = run(ADD, 'def test_a(): pass\ndef test_b(): assert False\n', { stream: true }) as unknown as { event: string; name?: string; names?: string[] }[];
     expect(evs.map((e) => `${e.event}:${e.name ?? e.names?.join(',')}`)).toEqual([
