@@ -56,7 +56,8 @@ export function rateLimitFor(route: RouteOptions): (typeof RATE_LIMITS)[keyof ty
   const url = route.url;
   if (url === '/login/local' || url === '/auth/github' || url === '/auth/callback') return RATE_LIMITS.signIn;
   if (url === '/request-access' && methodsOf(route).includes('POST')) return RATE_LIMITS.requestAccess;
-  if (/(^|\/)feedback(\/|$)/.test(url) && methodsOf(route).some((m) => UNSAFE.has(m))) return RATE_LIMITS.feedback;
+  // Feedback and problem reports both land with the operator (and may file GitHub issues): one limit for both.
+  if (/(^|\/)(feedback|report)(\/|$)/.test(url) && methodsOf(route).some((m) => UNSAFE.has(m))) return RATE_LIMITS.feedback;
   return null;
 }
 

@@ -216,4 +216,14 @@ describe('giving up, notes and reports', () => {
     expect(resolved.statusCode).toBe(303);
     expect((await get('/admin/problem-reports', admin)).body).toContain('No open reports.');
   });
+
+  it('reports reach the operator, so they are rate limited per IP like feedback', async () => {
+    const f = form({ category: 'unclear-statement', body: 'The statement does not say what to return for an empty list.' });
+    const report = () =>
+      app.inject({ method: 'POST', url: `/problems/${code.slug}/report`, remoteAddress: '192.0.2.77', headers: { ...f.headers, ...user.headers }, payload: f.payload });
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push((await report()).statusCode);
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(303));
+    expect(statuses[20]).toBe(429);
+  });
 });
