@@ -4,3 +4,11 @@ document.addEventListener('htmx:configRequest', (event) => {
   const meta = document.querySelector('meta[name="csrf-token"]');
   if (meta && event.detail.verb !== 'get') event.detail.headers['x-csrf-token'] = meta.content;
 });
+// htmx leaves 4xx bodies unswapped by default. A 422 is a form refused for a bad field: its body is the form again,
+// with the user's input and the message beside the field, so let it replace the form like a success would.
+document.addEventListener('htmx:beforeSwap', (event) => {
+  if (event.detail.xhr.status === 422) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -1,11 +1,4 @@
-// Practice pages. htmx leaves 4xx bodies unswapped by default; a 422 from a practice form carries the message to
-// show beside the field (the server re-targets it with HX-Retarget), so let that one through.
-document.addEventListener('htmx:beforeSwap', (event) => {
-  if (event.detail.xhr.status === 422) {
-    event.detail.shouldSwap = true;
-    event.detail.isError = false;
-  }
-});
+// Practice pages (the 422 swap that shows a refused field's message is in app.js, for every page).
 // A successful submit clears the field message left by an earlier refusal.
 document.addEventListener('htmx:afterRequest', (event) => {
   const el = event.detail.elt;

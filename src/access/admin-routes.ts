@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireAdmin, userOf } from '../auth/current-user.js';
 import { AppError } from '../errors.js';
+import { parseForm } from '../web/forms.js';
 import { createMailer, type Mailer } from './notify.js';
 import { getRequest, listRequests, type AccessRequest } from './queries.js';
 import { accessDeps } from './routes.js';
@@ -18,11 +19,12 @@ import { decideAccessRequest, listUserAccess, revokeAccessRequest } from './serv
 const idParam = z.object({ id: z.string().regex(/^\d{1,18}$/) });
 const decisionSchema = z.object({
   decision: z.enum(['approved', 'denied']),
+  // Line breaks arrive as CRLF from a form post; the browser's maxlength counted each as one character, so do we.
   note: z
     .string()
-    .trim()
-    .max(1000)
     .optional()
+    .transform((v) => (v ?? '').replace(/\r\n/g, '\n').trim())
+    .pipe(z.string().max(1000, 'A note is at most 1,000 characters.'))
     .transform((v) => v || null),
 });
 
@@ -76,13 +78,21 @@ export async function accessAdminRoutes(app: FastifyInstance, opts: { mailer?: M
 
   app.post<{ Body: Record<string, unknown> }>('/admin/access-requests/:id/decision', async (request, reply) => {
     const id = idOf(request);
-    const parsed = decisionSchema.safeParse(request.body ?? {});
-    if (!parsed.success) throw new AppError('validation_failed', 'Choose approve or deny; a note is at most 1,000 characters.');
+    const form = parseForm(decisionSchema, request.body);
+    if (!form.ok) {
+      if (form.errors.decision) throw new AppError('validation_failed', 'Choose approve or deny.');
+      // A note that is too long comes back in the confirmation, as typed, with the reason beside it.
+      const r = await requestOr404(app, id);
+      const context = { r, decision: form.values.decision, mailEnabled: mailer.enabled, note: String(form.values.note ?? ''), errors: form.errors };
+      reply.status(422);
+      if (isHtmx(request)) return reply.view('partials/admin/access-request-confirm.njk', context);
+      return reply.view('pages/admin/access-request-confirm.njk', context);
+    }
     const r = await decideAccessRequest(accessDeps(app, request, mailer), {
       id,
-      decision: parsed.data.decision,
+      decision: form.data.decision,
       adminId: userOf(request).id,
-      note: parsed.data.note,
+      note: form.data.note,
     });
     request.log.info({ accessRequestId: id, decision: r.status }, 'access request decided');
     return answer(request, reply, 'partials/admin/access-request.njk', { r, justDecided: true }, '/admin/access-requests');

@@ -156,6 +156,25 @@ describe('deciding access requests', () => {
     expect((await db.pool.query('SELECT status FROM access_requests WHERE id = $1', [older])).rows[0].status).toBe('approved');
   });
 
+  it('a note that is too long comes back in the confirmation as typed, with the reason beside it; CRLF counts once', async () => {
+    const id = await pendingRequest(`note-${randomUUID()}@example.com`, 'Long Note');
+    const admin = await signIn(app, db, { id: ADMIN });
+    const tooLong = `${'n'.repeat(1000)}<b>`;
+    for (const hx of [{ 'hx-request': 'true' }, {}]) {
+      const res = await app.inject({ method: 'POST', url: `/admin/access-requests/${id}/decision`, headers: { ...admin.headers, ...hx }, payload: { decision: 'approved', note: tooLong } });
+      expect(res.statusCode).toBe(422);
+      expect(res.body).toContain(`${'n'.repeat(1000)}&lt;b&gt;</textarea>`);
+      expect(res.body).toContain('A note is at most 1,000 characters.');
+      expect(res.body).toContain('name="decision" value="approved"');
+    }
+    expect((await db.pool.query('SELECT status FROM access_requests WHERE id = $1', [id])).rows[0].status).toBe('pending');
+    // 500 line breaks sent as CRLF are 1,000 characters to the browser's maxlength, and to us.
+    const lines = Array(500).fill('a').join('\r\n');
+    const ok = await app.inject({ method: 'POST', url: `/admin/access-requests/${id}/decision`, headers: admin.headers, payload: { decision: 'approved', note: lines } });
+    expect(ok.statusCode).toBe(303);
+    expect((await db.pool.query('SELECT decision_note FROM access_requests WHERE id = $1', [id])).rows[0].decision_note).toBe(Array(500).fill('a').join('\n'));
+  });
+
   it('works without JavaScript: the confirmation is a page and the decision redirects back', async () => {
     const id = await pendingRequest(`nojs-${randomUUID()}@example.com`);
     const admin = await signIn(app, db, { id: ADMIN });
