@@ -4,7 +4,8 @@
  *
  * Spaced review: a problem whose latest outcome was not a clean solve (failed, crashed, gave up, or passed with a
  * hint) comes back 1 day after the first day it was worked on, then 3 days, then every 7 days, counted in UTC
- * days. A clean solve (no hints, no AI hints) takes it out of the queue. With nothing due, the suggestion is the
+ * days. A clean solve (no hints, no AI hints) takes it out of the queue, unless it came right after giving up (the
+ * same day): then it comes back once more, as it does not count as solved without hints either. With nothing due, the suggestion is the
  * next unsolved problem, easiest first, in the topic with the lowest share solved.
  */
 import { DIFFICULTIES, TOPICS, type Bank, type Difficulty, type Problem, type Topic } from './bank.js';
@@ -59,7 +60,21 @@ export function currentStreak(attempts: AttemptSummary[], now: Date): { days: nu
   return { days: count, activeToday };
 }
 
+/**
+ * Whether the latest attempt ends the reviews: a clean pass, unless it came the same UTC day as (or before) a
+ * give-up, that is right after seeing the solution. A clean pass on a later day shows it was learnt.
+ */
+function settled(graded: AttemptSummary[]): boolean {
+  const last = graded.at(-1)!;
+  if (!isClean(last)) return false;
+  const lastGiveUp = graded.findLastIndex((a) => a.status === 'gave_up');
+  if (lastGiveUp < 0) return true;
+  const gaveUpOn = utcDay(graded[lastGiveUp]!.createdAt);
+  return graded.slice(lastGiveUp + 1).some((a) => isClean(a) && utcDay(a.createdAt) > gaveUpOn);
+}
+
 function describeOutcome(a: AttemptSummary): string {
+  if (isClean(a)) return 'solved after seeing the solution';
   if (a.status === 'passed') return 'solved with a hint';
   if (a.status === 'gave_up') return 'gave up';
   return 'not solved';
@@ -69,7 +84,7 @@ function describeOutcome(a: AttemptSummary): string {
 export function reviewDue(history: AttemptSummary[]): { dueAt: Date; reason: string } | null {
   const graded = history.filter((a) => a.status !== 'pending');
   const last = graded.at(-1);
-  if (!last || isClean(last)) return null;
+  if (!last || settled(graded)) return null;
   const daysWorked = new Set(graded.map((a) => utcDay(a.createdAt))).size;
   const interval = REVIEW_INTERVAL_DAYS[Math.min(daysWorked, REVIEW_INTERVAL_DAYS.length) - 1]!;
   const dueAt = new Date((utcDay(last.createdAt) + interval) * DAY_MS);

@@ -57,6 +57,16 @@ describe('spaced review', () => {
     expect(reviewDue([at('2026-03-01T10:00:00Z', a!, 'gave_up')])!.reason).toMatch(/gave up/);
   });
 
+  it('brings back a clean pass made right after giving up, and drops it after a clean pass on a later day', () => {
+    const sameDay = [at('2026-03-01T10:00:00Z', a!, 'gave_up'), at('2026-03-01T10:05:00Z', a!, 'passed')];
+    const due = reviewDue(sameDay)!;
+    expect(due.dueAt.toISOString()).toBe('2026-03-02T00:00:00.000Z');
+    expect(due.reason).toMatch(/after seeing the solution/);
+    expect(reviewDue([...sameDay, at('2026-03-02T09:00:00Z', a!, 'passed')])).toBeNull();
+    // A later give-up starts it over.
+    expect(reviewDue([...sameDay, at('2026-03-02T09:00:00Z', a!, 'passed'), at('2026-03-04T09:00:00Z', a!, 'gave_up'), at('2026-03-04T09:10:00Z', a!, 'passed')])).not.toBeNull();
+  });
+
   it('ignores an attempt still being graded', () => {
     expect(reviewDue([at('2026-03-01T10:00:00Z', a!, 'failed'), at('2026-03-03T10:00:00Z', a!, 'pending')])!.dueAt.toISOString()).toBe(
       '2026-03-02T00:00:00.000Z',
