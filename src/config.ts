@@ -106,6 +106,7 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: int(10_000, 0),
   WORKER_LEASE_MS: int(30_000, 500),
   GRADER_POOL_SIZE: int(1, 1),
+  GRADER_CONCURRENCY: int(1, 1),
   GRADER_TIME_LIMIT_MS: int(10_000, 100),
   GRADER_MEMORY_LIMIT_MB: int(256, 64),
   WORKER_POLL_MS: int(2_000, 50),
@@ -148,7 +149,7 @@ export interface Config {
   diagnosticsEnabled: boolean;
   githubFeedback: { token: string | undefined; repo: string | undefined };
   /** The worker's sandboxed grader pool (docs/grading-sandbox.md has the memory arithmetic behind the defaults). */
-  grader: { poolSize: number; timeLimitMs: number; memoryLimitMb: number };
+  grader: { poolSize: number; concurrency: number; timeLimitMs: number; memoryLimitMb: number };
   worker: {
     concurrency: number;
     shutdownGraceMs: number;
@@ -225,7 +226,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     diagnosticsEnabled: e.LIS_DIAGNOSTICS_ENABLED,
     githubFeedback: { token: e.GITHUB_FEEDBACK_TOKEN, repo: e.GITHUB_FEEDBACK_REPO },
-    grader: { poolSize: e.GRADER_POOL_SIZE, timeLimitMs: e.GRADER_TIME_LIMIT_MS, memoryLimitMb: e.GRADER_MEMORY_LIMIT_MB },
+    grader: { poolSize: e.GRADER_POOL_SIZE, concurrency: e.GRADER_CONCURRENCY, timeLimitMs: e.GRADER_TIME_LIMIT_MS, memoryLimitMb: e.GRADER_MEMORY_LIMIT_MB },
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   const llm = createLlm({ config, pool, logger: log.child({ component: 'llm' }), reporter });
   const grader = createGraderPool({
     size: config.grader.poolSize,
+    concurrency: config.grader.concurrency,
     timeLimitMs: config.grader.timeLimitMs,
     memoryLimitMb: config.grader.memoryLimitMb,
     logger: { info: (m, e) => log.info(e ?? {}, m), warn: (m, e) => log.warn(e ?? {}, m) },

@@ -18,6 +18,11 @@ export interface GradeRequest {
 export interface PoolOptions {
   /** Warm children kept waiting. A warm child is ~190 MB RSS / ~165 MB PSS (docs/grading-sandbox.md). */
   size?: number;
+  /**
+   * Attempts graded at once; more wait their turn. Each busy child may grow to memoryLimitMb, so the worst case is
+   * concurrency x memoryLimitMb + size x ~190 MB + the worker (~80 MB): 1 and 1 fit a 512 MB machine. Default 1.
+   */
+  concurrency?: number;
   timeLimitMs?: number;
   memoryLimitMb?: number;
   logger?: Logger;
@@ -29,6 +34,7 @@ export interface PoolOptions {
 
 export interface PoolStats {
   size: number;
+  concurrency: number;
   warm: number;
   booting: number;
   busy: number;
@@ -83,6 +89,7 @@ export async function runOnChild(child: GraderChild, req: GradeRequest, timeLimi
 
 export function createGraderPool(opts: PoolOptions = {}): GraderPool {
   const size = Math.max(1, opts.size ?? 2);
+  const concurrency = Math.max(1, opts.concurrency ?? 1);
   const timeLimitMs = opts.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
   const memoryLimitMb = opts.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
   const logger = opts.logger ?? consoleLogger;
@@ -110,6 +117,7 @@ export function createGraderPool(opts: PoolOptions = {}): GraderPool {
   const booting = new Set<GraderChild>();
   const waiters: ((c: GraderChild) => void)[] = [];
   const warmWaiters: (() => void)[] = [];
+  const slotWaiters: (() => void)[] = [];
   let busy = 0;
   let graded = 0;
   let replaced = 0;
@@ -154,8 +162,10 @@ export function createGraderPool(opts: PoolOptions = {}): GraderPool {
   return {
     async grade(req) {
       if (closed) throw new Error('grader pool is closed');
-      const child = await acquire();
+      // A slot first, then a child: a queued attempt holds no child, so memory stays within the budget above.
+      while (busy >= concurrency) await new Promise<void>((res) => slotWaiters.push(res));
       busy++;
+      const child = await acquire();
       // Start the replacement now: it boots while this attempt runs.
       replaced++;
       boot();
@@ -165,6 +175,7 @@ export function createGraderPool(opts: PoolOptions = {}): GraderPool {
         busy--;
         graded++;
         child.kill();
+        slotWaiters.shift()?.();
       }
     },
     async close() {
@@ -174,7 +185,7 @@ export function createGraderPool(opts: PoolOptions = {}): GraderPool {
       if (snapshotDir) await rm(snapshotDir, { recursive: true, force: true });
     },
     stats: () => ({
-      size, warm: warm.length, booting: booting.size, busy, queued: waiters.length, graded, replaced, bootFailures,
+      size, concurrency, warm: warm.length, booting: booting.size, busy, queued: waiters.length + slotWaiters.length, graded, replaced, bootFailures,
       networkIsolated: env.unshare !== undefined, snapshot: snapshotPath !== undefined,
       ...(lastBootMs !== undefined ? { lastBootMs } : {}),
       ...(lastWarmRss !== undefined ? { lastWarmRssMb: Math.round(lastWarmRss / 2 ** 20) } : {}),

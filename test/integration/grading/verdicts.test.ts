@@ -78,6 +78,27 @@ describe('grader verdicts', () => {
     expect(pool.stats().graded).toBeGreaterThanOrEqual(4);
   }, 60_000);
 
+  it('grades no more attempts at once than its concurrency, and a queued attempt holds no child', async () => {
+    const small = createGraderPool({ size: 1, concurrency: 1, timeLimitMs: 5000, memoryLimitMb: 320, logger: quiet });
+    try {
+      await small.whenWarm();
+      let maxBusy = 0;
+      let maxAlive = 0;
+      const sample = setInterval(() => {
+        const st = small.stats();
+        maxBusy = Math.max(maxBusy, st.busy);
+        maxAlive = Math.max(maxAlive, st.busy + st.warm + st.booting);
+      }, 5);
+      const rs = await Promise.all([1, 2, 3].map(() => small.grade({ code: 'def add(a, b):\n    return a + b\n', tests: TESTS })));
+      clearInterval(sample);
+      expect(rs.map((r) => r.status)).toEqual(['passed', 'passed', 'passed']);
+      expect(maxBusy).toBe(1);
+      expect(maxAlive).toBeLessThanOrEqual(2); // the busy child and its warm replacement: the 512 MB budget
+    } finally {
+      await small.close();
+    }
+  }, 60_000);
+
   it('gradeCold boots and grades without a pool', async () => {
     const r = await gradeCold({ code: 'def add(a, b):\n    return a + b\n', tests: TESTS }, { timeLimitMs: 5000, logger: quiet });
     expect(r.status).toBe('passed');
