@@ -43,7 +43,8 @@ export async function setupOurs(url: string): Promise<void> {
 
 export async function oursThroughput(url: string): Promise<number> {
   const pool = createPool(url, { max: 2 });
-  await pool.query('TRUNCATE runs, worker_heartbeats CASCADE');
+  // run_events has no foreign key to runs (0007), so CASCADE does not reach it: named, so each round starts empty.
+  await pool.query('TRUNCATE runs, run_events, worker_heartbeats CASCADE');
   const workers = spawnWorkers(url, OURS_PROCESSES, { WORKER_CONCURRENCY: String(OURS_CONCURRENCY) });
   try {
     await ready(pool, workers);
@@ -62,7 +63,7 @@ export async function oursLatency(url: string): Promise<LatencyStats> {
   const config = loadConfig({ DATABASE_URL: url, WORKER_CONCURRENCY: '1', LOG_LEVEL: 'silent' });
   const workerPool = createPool(url, { max: 4 });
   const clientPool = createPool(url, { max: 1 });
-  await clientPool.query('TRUNCATE runs, worker_heartbeats CASCADE');
+  await clientPool.query('TRUNCATE runs, run_events, worker_heartbeats CASCADE');
   const started = new Map<number, (t: bigint) => void>();
   const registry = createRegistry([
     {
@@ -98,7 +99,7 @@ export async function oursLatency(url: string): Promise<LatencyStats> {
 /** `signal` SIGKILL: a crashed process. SIGSTOP: a stuck one, which only the lease can catch. */
 export async function oursCrash(url: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<CrashResult> {
   const pool = createPool(url, { max: 2 });
-  await pool.query('TRUNCATE runs, worker_heartbeats CASCADE');
+  await pool.query('TRUNCATE runs, run_events, worker_heartbeats CASCADE');
   const workers = spawnWorkers(url, 2, { WORKER_CONCURRENCY: '1' }); // default lease: WORKER_LEASE_MS unset
   try {
     await ready(pool, workers);
