@@ -5,7 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
+import { migrate } from '../../../src/db/migrate.js';
+import { createPool } from '../../../src/db/pool.js';
 import { projectRoot } from '../../../src/paths.js';
+import { startTestPostgres } from '../../helpers/postgres-server.js';
 
 export const JOBS = Number(process.env.BENCH_JOBS ?? 20_000);
 export const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 1000);
@@ -163,6 +166,30 @@ export function tableProbe(pool: pg.Pool): CrashProbe {
     async items() {
       const { rows } = await pool.query('SELECT count(*)::int AS rows, count(DISTINCT item)::int AS distinct FROM bench_items');
       return rows[0];
+    },
+  };
+}
+
+/**
+ * For the profiling aids: an embedded Postgres with a fresh, migrated database `name`, a pool on it, and close()
+ * to stop it all.
+ */
+export async function freshMigratedDatabase(name: string, poolSize = 1): Promise<{ url: string; pool: pg.Pool; close(): Promise<void> }> {
+  const server = await startTestPostgres();
+  const admin = new pg.Client({ connectionString: server.adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = Object.assign(new URL(server.adminUrl), { pathname: `/${name}` }).toString();
+  const pool = createPool(url, { max: poolSize });
+  await migrate(pool);
+  return {
+    url,
+    pool,
+    async close() {
+      await pool.end();
+      await admin.end();
+      await server.stop();
     },
   };
 }

@@ -4,20 +4,12 @@
  * Run: npx tsx test/bench/queue/explain-claim.ts
  */
 import pg from 'pg';
-import { migrate } from '../../../src/db/migrate.js';
-import { createPool } from '../../../src/db/pool.js';
 import { enqueueRuns } from '../../../src/runs/enqueue.js';
 import { claimRuns, completeRuns } from '../../../src/runs/lease-queries.js';
-import { startTestPostgres } from '../../helpers/postgres-server.js';
+import { freshMigratedDatabase } from './common.js';
 
-const server = await startTestPostgres();
-const admin = new pg.Client({ connectionString: server.adminUrl });
-await admin.connect();
-await admin.query('DROP DATABASE IF EXISTS bench_explain_claim WITH (FORCE)');
-await admin.query('CREATE DATABASE bench_explain_claim');
-const url = Object.assign(new URL(server.adminUrl), { pathname: '/bench_explain_claim' }).toString();
-const pool = createPool(url, { max: 1 });
-await migrate(pool);
+const db = await freshMigratedDatabase('bench_explain_claim');
+const { pool } = db;
 await enqueueRuns(pool, Array.from({ length: 20_000 }, (_, i) => ({ kind: 'noop', ownerId: null, payload: { i } })));
 const c = await pool.connect();
 await c.query('SET enable_bitmapscan = off; SET enable_sort = off; SET synchronous_commit = off'); // as runtime.ts
@@ -42,6 +34,4 @@ const { rows } = await c.query(`EXPLAIN (ANALYZE, BUFFERS, WAL, COSTS OFF) ${tex
 await c.query('ROLLBACK');
 console.log(rows.map((r) => r['QUERY PLAN']).join('\n'));
 c.release();
-await pool.end();
-await admin.end();
-await server.stop();
+await db.close();

@@ -5,20 +5,12 @@
  * Run: npx tsx test/bench/queue/explain-complete.ts
  */
 import pg from 'pg';
-import { migrate } from '../../../src/db/migrate.js';
-import { createPool } from '../../../src/db/pool.js';
 import { enqueueRuns } from '../../../src/runs/enqueue.js';
 import { claimRuns, completeRuns } from '../../../src/runs/lease-queries.js';
-import { startTestPostgres } from '../../helpers/postgres-server.js';
+import { freshMigratedDatabase } from './common.js';
 
-const server = await startTestPostgres();
-const admin = new pg.Client({ connectionString: server.adminUrl });
-await admin.connect();
-await admin.query('DROP DATABASE IF EXISTS bench_explain WITH (FORCE)');
-await admin.query('CREATE DATABASE bench_explain');
-const url = Object.assign(new URL(server.adminUrl), { pathname: '/bench_explain' }).toString();
-const pool = createPool(url, { max: 1 });
-await migrate(pool);
+const db = await freshMigratedDatabase('bench_explain');
+const { pool } = db;
 await pool.query('ALTER TABLE runs SET (autovacuum_enabled = off)'); // ANALYZE at a known point instead
 await enqueueRuns(pool, Array.from({ length: 20_000 }, (_, i) => ({ kind: 'noop', ownerId: null, payload: { i } })));
 const c = await pool.connect();
@@ -45,6 +37,4 @@ for (let i = 0; i < 16; i++) {
 }
 console.log(`completeRuns, 500 runs: ${times.join(' ')} ms (ANALYZE before the 5th)`);
 c.release();
-await pool.end();
-await admin.end();
-await server.stop();
+await db.close();

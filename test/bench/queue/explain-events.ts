@@ -6,21 +6,12 @@
  * LONG_PCT % of runs, default 2, finish up to 5,000 runs later: long runs and retries widen the BRIN ranges).
  * Run: npx tsx test/bench/queue/explain-events.ts ['<index DDL>' ...]   (default: the migrations' own index)
  */
-import pg from 'pg';
-import { migrate } from '../../../src/db/migrate.js';
-import { createPool } from '../../../src/db/pool.js';
-import { startTestPostgres } from '../../helpers/postgres-server.js';
+import { freshMigratedDatabase } from './common.js';
 
 const runs = Number(process.env.EVENTS_RUNS ?? 34_000);
 const longPct = Number(process.env.LONG_PCT ?? 2);
-const server = await startTestPostgres();
-const admin = new pg.Client({ connectionString: server.adminUrl });
-await admin.connect();
-await admin.query('DROP DATABASE IF EXISTS bench_events WITH (FORCE)');
-await admin.query('CREATE DATABASE bench_events');
-const url = Object.assign(new URL(server.adminUrl), { pathname: '/bench_events' }).toString();
-const pool = createPool(url, { max: 1 });
-await migrate(pool);
+const db = await freshMigratedDatabase('bench_events');
+const { pool } = db;
 await pool.query(`ALTER TABLE run_events SET (autovacuum_enabled = off)`);
 const indexes = async () =>
   (await pool.query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'run_events'`)).rows.map((r) => r.indexdef);
@@ -68,6 +59,4 @@ for (const ddl of variants.length ? variants : [null]) {
   await pool.query('VACUUM run_events');
   await explain('vacuumed');
 }
-await pool.end();
-await admin.end();
-await server.stop();
+await db.close();

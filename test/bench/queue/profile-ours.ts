@@ -14,23 +14,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { migrate } from '../../../src/db/migrate.js';
-import { createPool } from '../../../src/db/pool.js';
 import { projectRoot } from '../../../src/paths.js';
 import { enqueueRuns } from '../../../src/runs/enqueue.js';
-import { startTestPostgres } from '../../helpers/postgres-server.js';
-import { burnDown, JOBS, spawnChild, waitFor } from './common.js';
+import { burnDown, freshMigratedDatabase, JOBS, spawnChild, waitFor } from './common.js';
 
 const env = process.env;
 const procs = Number(env.BENCH_OURS_PROCESSES ?? 2);
-const server = await startTestPostgres();
-const admin = new pg.Client({ connectionString: server.adminUrl });
-await admin.connect();
-await admin.query('DROP DATABASE IF EXISTS bench_profile WITH (FORCE)');
-await admin.query('CREATE DATABASE bench_profile');
-const url = Object.assign(new URL(server.adminUrl), { pathname: '/bench_profile' }).toString();
-const pool = createPool(url, { max: 3 });
-await migrate(pool);
+const db = await freshMigratedDatabase('bench_profile', 3);
+const { url, pool } = db;
 
 const nodeArgs = [
   ...(env.PROFILE_QUERIES ? ['--import', join(projectRoot, 'test', 'bench', 'queue', 'time-queries.mjs')] : []),
@@ -105,6 +96,4 @@ console.log(`  claims: ${JSON.stringify(await batches('started_at'))}; completio
 console.log('  window:', JSON.stringify((await pool.query(`SELECT extract(epoch FROM min(started_at) - min(created_at))*1000 AS wake_ms, extract(epoch FROM max(finished_at) - min(started_at))*1000 AS work_ms FROM runs`)).rows[0]));
 await Promise.all(workers.map((w) => w.stop()));
 if (env.PROFILE_QUERIES) for (const w of workers) console.log(w.output().split('\n').filter((l) => l.startsWith('[pid') || l.startsWith('  ')).join('\n'));
-await pool.end();
-await admin.end();
-await server.stop();
+await db.close();
