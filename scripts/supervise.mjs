@@ -3,6 +3,7 @@
 // then Postgres. If start.mjs dies without asking, the IPC channel closes and we stop everything too.
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,11 +43,40 @@ try {
   await pool.end().catch(() => {});
 }
 
+// In a terminal, the processes' JSON log lines are shown readably (pino-pretty, a dev dependency: `npm start` is
+// the local way to run Bench); anything else (CI, a pipe, a file) gets the JSON untouched.
+let pretty = null;
+if (process.stdout.isTTY) {
+  try {
+    const { prettyFactory } = await import('pino-pretty');
+    pretty = prettyFactory({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', singleLine: true });
+  } catch {
+    // Not installed (a production install): plain JSON it is.
+  }
+}
+function forward(stream, out) {
+  createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+    let text = `${line}\n`;
+    if (line.startsWith('{')) {
+      try {
+        text = pretty(line);
+      } catch {
+        // Not a log line after all: as it came.
+      }
+    }
+    out.write(text);
+  });
+}
+
 const children = [
   ['web', join(root, 'dist', 'src', 'server.js')],
   ['worker', join(root, 'dist', 'worker', 'main.js')],
 ].map(([name, file]) => {
-  const child = spawn(process.execPath, [file], { cwd: root, env, stdio: 'inherit' });
+  const child = spawn(process.execPath, [file], { cwd: root, env, stdio: pretty ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
+  if (pretty) {
+    forward(child.stdout, process.stdout);
+    forward(child.stderr, process.stderr);
+  }
   child.name = name;
   return child;
 });
@@ -60,7 +90,7 @@ async function stopAll(code) {
       (c) =>
         new Promise((res) => {
           if (c.exitCode !== null || c.signalCode !== null) return res();
-          c.once('exit', res);
+          c.once('close', res); // 'close', not 'exit': its last log lines have been forwarded by then
           c.kill('SIGTERM');
         }),
     ),
