@@ -6,7 +6,8 @@
  *   3. crash recovery: two workers, SIGKILL the one holding a job, time until it starts again, lost/duplicated items.
  * Throughput is measured in BENCH_ROUNDS rounds (default 3) that alternate between the systems, and each system's
  * figure is its median round: on a shared 2-core machine one burn-down of the same code varies by +-20 %, more
- * than the differences being measured, and alternating spreads slow spells over every system alike.
+ * than the differences being measured, and alternating spreads slow spells over every system alike. Each round
+ * starts after a checkpoint, with no autovacuum left over from the round before (quiesce()).
  * Prints a table, then one JSON line. Options: --only=ours,graphile,pgboss  --skip=throughput,latency,crash,stuck
  * Env: BENCH_DATABASE_URL (a superuser URL; default: an embedded Postgres), BENCH_JOBS, BENCH_SAMPLES, BENCH_CAP_S,
  * BENCH_ROUNDS.
@@ -48,6 +49,21 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+/**
+ * Before each round: a checkpoint, and no autovacuum still cleaning up after the previous system's round (pg-boss
+ * keeps 20,000 completed jobs a round, Bench 20,000 runs), so that no system pays for another's leftovers.
+ */
+async function quiesce(admin: pg.Client): Promise<void> {
+  await admin.query('CHECKPOINT');
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`);
+    if (rows[0].n === 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log('  (autovacuum still busy after 60 s; measuring anyway)');
+}
+
 async function main(): Promise<void> {
   log('building...');
   const build = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'build.mjs')], { stdio: 'inherit' });
@@ -75,6 +91,7 @@ async function main(): Promise<void> {
     if (!skip.has('throughput')) {
       for (let round = 1; round <= ROUNDS; round++) {
         for (const s of chosen) {
+          await quiesce(admin);
           log(`${s.key}: throughput of ${JOBS} no-op jobs, round ${round} of ${ROUNDS}...`);
           const jobsPerS = await s.throughput(urlOf(`bench_${s.key}`));
           (results[s.key]!.rounds ??= []).push(jobsPerS);
