@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createGraderPool, type GradeResult } from '../../../dist/worker/grader/index.js';
 
 const SECRET = `sekrit-${randomBytes(8).toString('hex')}`;
@@ -100,12 +100,16 @@ attempt("host passwd", lambda: open("/etc/passwd").read())`), tests: ONE_TEST })
   }, 30_000);
 
   it('cannot open a TCP connection to the app or the database', async () => {
+    // The counting listeners prove no connection landed; the test run's real Postgres is tried as well.
+    const pgPort = Number(new URL(inject('pgAdminUrl')).port || 5432);
     const r = await pool.grade({ code: probeCode(`
 import socket, urllib.request
+attempt("postgres socket", lambda: socket.create_connection(("127.0.0.1", ${pgPort}), timeout=1))
 for name, port in (("web", ${ports.web}), ("db", ${ports.db})):
     attempt(name + " socket", lambda: socket.create_connection(("127.0.0.1", port), timeout=1))
     attempt(name + " http", lambda: urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=1).read())`), tests: ONE_TEST });
     await new Promise((res) => setTimeout(res, 300)); // let any late connect land
+    expect(r.tests[0]!.stdout).toContain('postgres socket !!');
     expect(r.tests[0]!.stdout).not.toMatch(/socket ->/);
     expect(accepted).toEqual({ web: 0, db: 0 });
   }, 30_000);
