@@ -5,8 +5,8 @@
  * Spaced review: a problem whose latest outcome was not a clean solve (failed, crashed, gave up, or passed with a
  * hint) comes back 1 day after the first day it was worked on, then 3 days, then every 7 days, counted in UTC
  * days. A clean solve (no hints, no AI hints) takes it out of the queue, unless it came right after giving up (the
- * same day): then it comes back once more, as it does not count as solved without hints either. With nothing due, the suggestion is the
- * next unsolved problem, easiest first, in the topic with the lowest share solved.
+ * same day): then it comes back once more, as it does not count as solved without hints either. With nothing due,
+ * the suggestion is the next unsolved problem, easiest first, in the topic with the lowest share solved.
  */
 import { DIFFICULTIES, TOPICS, type Bank, type Difficulty, type Problem, type Topic } from './bank.js';
 import type { AttemptSummary } from './queries.js';
