@@ -48,9 +48,10 @@ export async function startListener(opts: ListenerOptions): Promise<Listener> {
     });
     await c.connect();
     try {
-      // A random key; on the rare collision with a live worker's key, draw another.
+      // After a reconnect, the key this worker already registered (so the sweepers see it alive again at once);
+      // at first, or if that key was taken meanwhile, a random one, drawing again on the rare collision.
       for (let i = 0; ; i++) {
-        const key = randomInt(1, 2 ** 31 - 1);
+        const key = i === 0 && livenessKey !== 0 ? livenessKey : randomInt(1, 2 ** 31 - 1);
         if (await tryLivenessLock(c, key)) {
           livenessKey = key;
           break;

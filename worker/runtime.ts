@@ -137,6 +137,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   let lastPrune = 0;
   async function sweep(): Promise<void> {
     try {
+      // Alive, through the pool: the sweepers' other sign of life (the liveness lock) lapses while the LISTEN
+      // session reconnects, and a worker silent for LIVENESS_GRACE_MS as well is taken for dead.
+      await touchWorker(pool, workerId, held.size, stopping);
       const r = await sweepLostRuns(pool);
       if (r.requeued + r.failed + r.canceled > 0) log.info(r, 'swept runs of lost workers');
       if (Date.now() - lastPrune > 60_000) {

@@ -69,8 +69,15 @@ export interface SweepResult {
  * they have used all their attempts (a run that kills its worker every time must stop somewhere), or `canceled`
  * when a cancel was requested. SKIP LOCKED lets several workers sweep at once without double-handling a run, and
  * pg_locks is read once per sweep (MATERIALIZED), not once per run. Running runs are found through runs_lease_idx.
+ *
+ * A missing lock alone is not death: the worker's LISTEN session can drop and reconnect (taking its lock again)
+ * while the process and its pool are fine, and its runs must not be swept meanwhile. So a worker also has to have
+ * been silent for LIVENESS_GRACE_MS: every worker touches its own row at each sweep (about once a second, through
+ * its pool, not the LISTEN session), so a live one never is, and a dead one is swept a few seconds after it died.
  */
-export async function sweepLostRuns(db: Queryable): Promise<SweepResult> {
+export const LIVENESS_GRACE_MS = 5000;
+
+export async function sweepLostRuns(db: Queryable, graceMs = LIVENESS_GRACE_MS): Promise<SweepResult> {
   const { rows } = await db.query(
     `WITH held AS MATERIALIZED (
        SELECT objid::bigint AS key FROM pg_locks
@@ -78,7 +85,9 @@ export async function sweepLostRuns(db: Queryable): Promise<SweepResult> {
          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
      ),
      dead AS MATERIALIZED (
-       SELECT worker_id FROM worker_heartbeats w WHERE NOT EXISTS (SELECT 1 FROM held WHERE held.key = w.liveness_key)
+       SELECT worker_id FROM worker_heartbeats w
+       WHERE NOT EXISTS (SELECT 1 FROM held WHERE held.key = w.liveness_key)
+         AND w.last_seen_at < now() - $2 * interval '1 millisecond'
      ),
      lost AS (
        SELECT r.id, r.lease_expires_at < now() AS expired,
@@ -115,7 +124,7 @@ export async function sweepLostRuns(db: Queryable): Promise<SweepResult> {
             count(*) FILTER (WHERE status = 'failed')::int AS failed,
             count(*) FILTER (WHERE status = 'canceled')::int AS canceled
      FROM upd CROSS JOIN notified`,
-    [LIVENESS_LOCK_CLASS],
+    [LIVENESS_LOCK_CLASS, graceMs],
   );
   return rows[0];
 }

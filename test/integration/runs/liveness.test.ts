@@ -1,0 +1,65 @@
+/**
+ * The liveness lock is the sweepers' fast sign that a worker died; it also lapses while a live worker's LISTEN
+ * session reconnects. A run in hand then must not be swept and run twice: its worker keeps touching its row through
+ * its pool, takes the same lock again, and finishes the run on its first attempt.
+ */
+import pg from 'pg';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { enqueueRun } from '../../../src/runs/enqueue.js';
+import { getRun, getRunEvents } from '../../../src/runs/queries.js';
+import { useTestDatabase } from '../../helpers/db.js';
+import { killAll, spawnWorker, waitFor, type WorkerProcess } from './helpers.js';
+
+const db = useTestDatabase();
+const all: WorkerProcess[] = [];
+afterAll(() => killAll(all));
+
+describe('a worker whose LISTEN session drops', () => {
+  it('keeps its run: nobody sweeps it, and it finishes on the first attempt', async () => {
+    // A 30 s lease keeps the lease path out of it; a second worker is there to sweep and to take the run if it could.
+    const env = { WORKER_CONCURRENCY: '1', WORKER_LEASE_MS: '30000' };
+    const holder = spawnWorker(db.url, env);
+    const other = spawnWorker(db.url, env);
+    all.push(holder, other);
+    await holder.ready(db.pool);
+    await other.ready(db.pool);
+
+    const { id } = await enqueueRun(db.pool, { kind: 'sleep', ownerId: null, payload: { ms: 9000, steps: 9 } });
+    const owner = await waitFor(
+      async () => (await db.pool.query(`SELECT lease_owner FROM runs WHERE id = $1 AND status = 'running'`, [id])).rows[0]?.lease_owner as string | undefined,
+      { what: 'the run to start', timeoutMs: 20_000 },
+    );
+    // Drop the owner's LISTEN session (its liveness lock goes with it) and keep it from reconnecting for 4 s, as a
+    // network blip or a Postgres restart would: new connections to the database are refused meanwhile, while the
+    // open ones (the workers' pools) go on.
+    const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(db.name)} WITH ALLOW_CONNECTIONS false`);
+      const { rows } = await db.pool.query(
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+         WHERE application_name = 'bench-worker-listen' AND pid IN (
+           SELECT l.pid FROM pg_locks l JOIN worker_heartbeats w ON l.objid::bigint = w.liveness_key
+           WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND w.worker_id = $1)`,
+        [owner],
+      );
+      expect(rows).toEqual([{ ok: true }]);
+      await new Promise((r) => setTimeout(r, 4000));
+    } finally {
+      await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(db.name)} WITH ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    await waitFor(async () => (await getRun(db.pool, id))!.status === 'succeeded', { what: 'the run to finish', timeoutMs: 30_000 });
+    const run = (await getRun(db.pool, id))!;
+    expect(run.attempts).toBe(1);
+    expect(run.leaseOwner).toBe(owner);
+    expect((await getRunEvents(db.pool, id)).map((e) => e.type)).not.toContain('requeued');
+    // And the owner is registered with a lock held again.
+    const { rows } = await db.pool.query(
+      `SELECT count(*)::int AS n FROM pg_locks l JOIN worker_heartbeats w ON l.objid::bigint = w.liveness_key
+       WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted AND w.worker_id = $1`,
+      [owner],
+    );
+    expect(rows[0].n).toBe(1);
+  }, 90_000);
+});
