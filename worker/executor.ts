@@ -169,6 +169,9 @@ export function createExecutor(deps: ExecutorDeps) {
       else log.info('run canceled');
       return false;
     }
+    // Before success: a handler that returned because shutdown aborted it may have stopped short, so the run goes
+    // back to the queue (its items are kept, so the next attempt resumes) rather than ending with partial work.
+    if (o.reason instanceof ShutdownError) return true;
     if (o.ok) {
       const rows = await withRetries(() =>
         completer.add({
@@ -183,7 +186,6 @@ export function createExecutor(deps: ExecutorDeps) {
       if (!rows.has(job.id)) log.warn('lease lost before completion; result discarded');
       return false;
     }
-    if (o.reason instanceof ShutdownError) return true;
     const c = classifyError(o.thrown);
     const out = await withRetries(() =>
       failRun(db, { fence, retryable: c.retryable, code: c.code, message: c.message, retryAfterMs: c.retryAfterMs, backoff: deps.backoff }),

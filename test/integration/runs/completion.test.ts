@@ -82,6 +82,32 @@ describe('completion through the worker', () => {
   });
 });
 
+describe('shutdown', () => {
+  it('a handler that returns because shutdown aborted it goes back to the queue, not to succeeded with partial work', async () => {
+    const config = loadConfig({ DATABASE_URL: db.url, WORKER_CONCURRENCY: '1', SHUTDOWN_GRACE_MS: '200' });
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const registry = createRegistry([
+      {
+        kind: 'stops-on-abort',
+        async handle(_payload, ctx) {
+          started();
+          await new Promise<void>((r) => ctx.signal.addEventListener('abort', () => r(), { once: true }));
+          return { partial: true };
+        },
+      },
+    ]);
+    const stopping = await startWorker({ pool: db.pool, databaseUrl: db.url, config: config.worker, registry, log: pino({ level: 'silent' }), version: 'test' });
+    const { id } = await enqueueRun(db.pool, { kind: 'stops-on-abort', ownerId: null, payload: {} });
+    await running;
+    await stopping.shutdown();
+    const run = (await getRun(db.pool, id))!;
+    expect(run.status).toBe('queued');
+    expect(run.attempts).toBe(1);
+    expect(run.result).toBeNull();
+  });
+});
+
 describe('completeRuns with noItems', () => {
   it('is only a hint for callers that know: without it, items written by anyone are counted', async () => {
     const { id } = await enqueueRun(db.pool, { kind: 'direct', ownerId: null, payload: {} });
