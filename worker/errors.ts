@@ -2,6 +2,7 @@
  * Errors a handler can throw, and the classification that decides between "retry later" and "fail now".
  * Unknown errors are permanent: retrying a bug only hides it for a while.
  */
+import { LlmError } from '../src/llm/errors.js';
 
 /** A fenced write found the run no longer ours (swept and claimed again). The handler must stop. */
 export class LeaseLostError extends Error {
@@ -70,6 +71,11 @@ export function classifyError(err: unknown): Classified {
     return { retryable: true, code: err.code, message: messageOf(err), retryAfterMs: err.retryAfterMs };
   }
   if (err instanceof PermanentError) return { retryable: false, code: err.code, message: messageOf(err), retryAfterMs: null };
+  // The LLM layer has classified its own failure (rate_limited, overloaded, timeout, network are retryable; a
+  // budget_exceeded or auth_failed is not), after its own retries: the run keeps that verdict and its Retry-After.
+  if (err instanceof LlmError) {
+    return { retryable: err.retryable, code: err.kind, message: messageOf(err), retryAfterMs: err.extra.retryAfterMs ?? null };
+  }
   const e = (err ?? {}) as { code?: unknown; status?: unknown; name?: unknown; headers?: unknown };
   const code = typeof e.code === 'string' ? e.code : '';
   if (TRANSIENT_CODES.has(code) || code.startsWith('08')) {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createBatcher } from '../../../worker/batcher.js';
+import { LlmError } from '../../../src/llm/errors.js';
 import { classifyError, PermanentError, RetryableError } from '../../../worker/errors.js';
 import { createLoop } from '../../../worker/loop.js';
 import { waitFor } from './helpers.js';
@@ -141,6 +142,11 @@ describe('classifyError', () => {
     [Object.assign(new Error('bad request'), { status: 400 }), false, 'http_400'],
     [new PermanentError('no such problem', 'bad_payload'), false, 'bad_payload'],
     [new TypeError('x is undefined'), false, 'error'],
+    [new LlmError('rate_limited', 'Anthropic: 429', { status: 429, retryAfterMs: 3000 }), true, 'rate_limited'],
+    [new LlmError('overloaded', 'Anthropic: 529', { status: 529 }), true, 'overloaded'],
+    [new LlmError('timeout', 'no answer in 60 s'), true, 'timeout'],
+    [new LlmError('auth_failed', 'Anthropic: 401', { status: 401 }), false, 'auth_failed'],
+    [new LlmError('budget_exceeded', 'AI budget for today is used up'), false, 'budget_exceeded'],
   ])('%s -> retryable %s (%s)', (err, retryable, code) => {
     const c = classifyError(err);
     expect(c.retryable).toBe(retryable);
@@ -151,5 +157,6 @@ describe('classifyError', () => {
   it('reads Retry-After as a floor for the delay', () => {
     expect(classifyError(Object.assign(new Error('x'), { status: 429, headers: { 'retry-after': '7' } })).retryAfterMs).toBe(7000);
     expect(classifyError(new RetryableError('x', 'r', 1500)).retryAfterMs).toBe(1500);
+    expect(classifyError(new LlmError('rate_limited', 'x', { retryAfterMs: 3000 })).retryAfterMs).toBe(3000);
   });
 });
