@@ -210,9 +210,9 @@ export async function failRun(db: Queryable, f: FailInput): Promise<{ status: st
   const { rows } = await db.query({
     name: 'runs_fail',
     text: `WITH cur AS (
-       SELECT id, attempts,
+       SELECT id, attempts, interruptions,
          CASE WHEN cancel_requested_at IS NOT NULL THEN 'canceled'
-              WHEN $4 AND attempts < max_attempts THEN 'queued'
+              WHEN $4 AND attempts - interruptions < max_attempts THEN 'queued'
               ELSE 'failed' END AS next,
          greatest(coalesce($7::float8, 0),
                   least($9::float8, $8::float8 * power(2, attempts - 1)) * (0.5 + random() / 2)) AS delay_ms
@@ -228,7 +228,7 @@ export async function failRun(db: Queryable, f: FailInput): Promise<{ status: st
          error_code = CASE WHEN c.next = 'failed' AND $4 THEN 'attempts_exhausted'
                            WHEN c.next = 'canceled' THEN 'canceled' ELSE $5 END,
          error_message = CASE WHEN c.next = 'failed' AND $4
-                              THEN 'Gave up after ' || c.attempts || ' attempts. Last error: ' || $6
+                              THEN 'Gave up after ' || (c.attempts - c.interruptions) || ' attempts. Last error: ' || $6
                               WHEN c.next = 'canceled' THEN 'Canceled while running.' ELSE $6 END
        FROM cur c WHERE r.id = c.id
        RETURNING r.id, r.status, r.attempts, r.error_message, c.delay_ms
@@ -280,7 +280,8 @@ export async function finishCanceled(db: Queryable, fence: Fence, result: unknow
 
 /**
  * Puts runs straight back in the queue (graceful shutdown) without waiting for their leases to run out, and wakes
- * the other workers. A run whose cancel was requested meanwhile ends `canceled` instead.
+ * the other workers. A run whose cancel was requested meanwhile ends `canceled` instead. The interrupted attempt
+ * does not count against the run's max_attempts (interruptions, migration 0009).
  */
 export async function requeueRuns(
   db: Queryable,
@@ -296,7 +297,8 @@ export async function requeueRuns(
          status = CASE WHEN r.cancel_requested_at IS NOT NULL THEN 'canceled' ELSE 'queued' END,
          lease_owner = CASE WHEN r.cancel_requested_at IS NOT NULL THEN r.lease_owner END,
          lease_expires_at = NULL, run_at = now(),
-         finished_at = CASE WHEN r.cancel_requested_at IS NOT NULL THEN now() END
+         finished_at = CASE WHEN r.cancel_requested_at IS NOT NULL THEN now() END,
+         interruptions = r.interruptions + CASE WHEN r.cancel_requested_at IS NOT NULL THEN 0 ELSE 1 END
        WHERE r.id = ANY($2::bigint[]) AND r.attempts = ($3::jsonb ->> r.id::text)::int AND r.lease_owner = $1
          AND r.status = 'running'
        RETURNING r.id, r.status, r.attempts

@@ -30,6 +30,8 @@ export interface Run {
   runAt: Date;
   attempts: number;
   maxAttempts: number;
+  /** Attempts a graceful worker shutdown cut short: they do not count against maxAttempts. */
+  interruptions: number;
   leaseOwner: string | null;
   leaseExpiresAt: Date | null;
   heartbeatAt: Date | null;
@@ -63,7 +65,7 @@ export interface RunItem {
 
 /** Column list shared by every query that returns whole runs, so rowToRun always gets the same shape. */
 export const RUN_COLUMNS = `id::text AS id, kind, owner_id, payload, status, priority, run_at, attempts, max_attempts,
-  lease_owner, lease_expires_at, heartbeat_at, progress_done, progress_total, progress_message, result, error_code,
+  interruptions, lease_owner, lease_expires_at, heartbeat_at, progress_done, progress_total, progress_message, result, error_code,
   error_message, cancel_requested_at, dedupe_key, created_at, started_at, finished_at`;
 
 export function rowToRun(r: Record<string, unknown>): Run {
@@ -77,6 +79,7 @@ export function rowToRun(r: Record<string, unknown>): Run {
     runAt: r.run_at as Date,
     attempts: r.attempts as number,
     maxAttempts: r.max_attempts as number,
+    interruptions: (r.interruptions as number | undefined) ?? 0,
     leaseOwner: (r.lease_owner as string | null) ?? null,
     leaseExpiresAt: (r.lease_expires_at as Date | null) ?? null,
     heartbeatAt: (r.heartbeat_at as Date | null) ?? null,

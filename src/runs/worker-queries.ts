@@ -92,7 +92,7 @@ export async function sweepLostRuns(db: Queryable, graceMs = LIVENESS_GRACE_MS):
      lost AS (
        SELECT r.id, r.lease_expires_at < now() AS expired,
          CASE WHEN r.cancel_requested_at IS NOT NULL THEN 'canceled'
-              WHEN r.attempts >= r.max_attempts THEN 'failed' ELSE 'queued' END AS next
+              WHEN r.attempts - r.interruptions >= r.max_attempts THEN 'failed' ELSE 'queued' END AS next
        FROM runs r
        WHERE r.lease_expires_at IS NOT NULL AND r.status = 'running'
          AND (r.lease_expires_at < now() OR r.lease_owner IN (SELECT worker_id FROM dead))
@@ -105,7 +105,7 @@ export async function sweepLostRuns(db: Queryable, graceMs = LIVENESS_GRACE_MS):
          finished_at = CASE WHEN l.next = 'queued' THEN NULL ELSE now() END,
          error_code = CASE l.next WHEN 'failed' THEN 'worker_lost' WHEN 'canceled' THEN 'canceled' ELSE r.error_code END,
          error_message = CASE l.next
-           WHEN 'failed' THEN 'Its worker was lost on each of ' || r.attempts || ' attempts.'
+           WHEN 'failed' THEN 'Its worker was lost on each of ' || (r.attempts - r.interruptions) || ' attempts.'
            WHEN 'canceled' THEN 'Canceled; its worker was lost.' ELSE r.error_message END
        FROM lost l WHERE r.id = l.id
        RETURNING r.id, r.status, r.attempts, l.expired

@@ -11,6 +11,7 @@ import {
   finishCanceled,
   heartbeatRuns,
   recordItem,
+  requeueRuns,
   setProgress,
   type Fence,
 } from '../../../src/runs/lease-queries.js';
@@ -88,5 +89,26 @@ describe('completion', () => {
     expect(status.get(graded)).toBe('succeeded');
     expect((await getRun(db.pool, allErrors))!.error).toEqual({ code: 'inconclusive', message: 'No gradable result: 2 item(s), none passed or failed.' });
     expect((await getRun(db.pool, saysSo))!.error!.message).toBe('The model never answered.');
+  });
+});
+
+describe('attempts cut short by a shutdown', () => {
+  it('do not count against max_attempts; real failures still do', async () => {
+    const { id } = await enqueueRun(db.pool, { kind: 'interruptible', ownerId: null, payload: {}, maxAttempts: 2 });
+    const claim = async (workerId: string) => {
+      await db.pool.query('UPDATE runs SET run_at = now() WHERE id = $1', [id]); // skip the backoff wait
+      const [r] = await claimRuns(db.pool, { workerId, kinds: ['interruptible'], limit: 1, leaseMs: 60_000 });
+      return { id, attempt: r!.attempt, workerId };
+    };
+    const fail = (fence: Fence) =>
+      failRun(db.pool, { fence, retryable: true, code: 'overloaded', message: 'try later', retryAfterMs: null, backoff: { baseMs: 10, maxMs: 10 } });
+
+    const a = await claim('a');
+    expect(await requeueRuns(db.pool, 'a', [a], 'Worker shut down: back in the queue')).toBe(1);
+    expect((await getRun(db.pool, id))!).toMatchObject({ status: 'queued', attempts: 1, interruptions: 1 });
+    expect((await fail(await claim('b')))!.status).toBe('queued'); // attempt 2, but only the first real one
+    const last = await fail(await claim('c'));
+    expect(last!.status).toBe('failed');
+    expect((await getRun(db.pool, id))!.error!.message).toBe('Gave up after 2 attempts. Last error: try later');
   });
 });
