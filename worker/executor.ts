@@ -67,6 +67,8 @@ export interface ExecutorDeps {
   backoff: { baseMs: number; maxMs: number };
   /** Handler errors that fail a run for good are reported (Sentry when configured); retryable ones are only logged. */
   reporter?: ErrorReporter;
+  /** True (once) when a cancel for this run arrived before the run was in hand. */
+  cancelArrivedEarly?: (runId: string) => boolean;
 }
 
 /**
@@ -208,6 +210,7 @@ export function createExecutor(deps: ExecutorDeps) {
     const entry: HeldRun = { fence, kind: job.kind, controller: new LazyAbort(), items: 0, extendedAt: Date.now() };
     held.get(job.id)?.controller.abort(new LeaseLostError(job.id, job.attempt - 1));
     held.set(job.id, entry);
+    if (deps.cancelArrivedEarly?.(job.id)) entry.controller.abort(new RunCanceledError(job.id));
     const log = lazyChild(deps.log, { runId: job.id, attempt: job.attempt, kind: job.kind });
     const outcome = await execute(job, entry, log);
     const p: Promise<void> = record(job, fence, outcome, log)

@@ -43,6 +43,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const kinds = [...opts.registry.keys()];
   const held = new Map<string, HeldRun>();
+  // A cancel can reach this process between a claim's commit and its result (the NOTIFY comes on another session):
+  // the run is not held yet, so the cancel is remembered for a while and applied when the run is taken in hand.
+  const earlyCancels = new Map<string, number>();
   let stopping = false;
   const info = { workerId, host: hostname(), pid: process.pid, version: opts.version, kinds, concurrency: config.concurrency };
 
@@ -54,6 +57,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     held,
     backoff: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
     reporter: opts.reporter,
+    cancelArrivedEarly: (id) => earlyCancels.delete(id),
   });
   // Claims get a session of their own (the loop makes one claim at a time) whose planner can only walk the claim
   // index in order. Right after a bulk enqueue the table has no statistics yet; the planner then guesses "a row or
@@ -96,7 +100,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     log,
     onNotification(channel, payload) {
       if (channel === RUNS_CHANNEL) loop.wake();
-      else if (channel === CANCEL_CHANNEL) abortRun(payload, new RunCanceledError(payload));
+      else if (channel === CANCEL_CHANNEL) cancelRun(payload);
     },
     onReconnect(livenessKey) {
       registerWorker(pool, { ...info, livenessKey }).catch((err) => log.error({ err }, 'worker re-register failed'));
@@ -104,6 +108,13 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     },
   });
   await registerWorker(pool, { ...info, livenessKey: listener.livenessKey });
+
+  function cancelRun(id: string): void {
+    if (held.has(id)) return abortRun(id, new RunCanceledError(id));
+    const now = Date.now();
+    for (const [k, at] of earlyCancels) if (now - at > 10_000) earlyCancels.delete(k);
+    earlyCancels.set(id, now);
+  }
 
   function abortRun(id: string, reason: Error): void {
     const h = held.get(id);

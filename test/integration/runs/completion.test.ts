@@ -9,6 +9,7 @@ import { loadConfig } from '../../../src/config.js';
 import { completeRuns, claimRuns, recordItem } from '../../../src/runs/lease-queries.js';
 import { enqueueRun } from '../../../src/runs/enqueue.js';
 import { getRun } from '../../../src/runs/queries.js';
+import { CANCEL_CHANNEL } from '../../../src/runs/types.js';
 import { createRegistry } from '../../../worker/handlers/index.js';
 import { startWorker, type RunningWorker } from '../../../worker/runtime.js';
 import { useTestDatabase } from '../../helpers/db.js';
@@ -21,6 +22,15 @@ beforeAll(async () => {
   const config = loadConfig({ DATABASE_URL: db.url, WORKER_CONCURRENCY: '4', WORKER_POLL_MS: '200' });
   const registry = createRegistry([
     { kind: 'returns-null', handle: async () => null },
+    {
+      kind: 'long-sleep',
+      handle: (_payload, ctx) =>
+        new Promise((resolve, reject) => {
+          if (ctx.signal.aborted) return reject(ctx.signal.reason);
+          const t = setTimeout(() => resolve({ slept: true }), 20_000);
+          ctx.signal.addEventListener('abort', () => (clearTimeout(t), reject(ctx.signal.reason)), { once: true });
+        }),
+    },
     { kind: 'returns-value', handle: async () => ({ answer: 42 }) },
     {
       kind: 'ungradable-items',
@@ -47,14 +57,14 @@ afterAll(async () => {
   await worker?.shutdown();
 });
 
-async function finished(kind: string) {
-  const { id } = await enqueueRun(db.pool, { kind, ownerId: null, payload: {} });
+async function finished(kindOrId: string) {
+  const id = /^\d+$/.test(kindOrId) ? kindOrId : (await enqueueRun(db.pool, { kind: kindOrId, ownerId: null, payload: {} })).id;
   return waitFor(
     async () => {
       const run = await getRun(db.pool, id);
       return run && !['queued', 'running'].includes(run.status) ? run : undefined;
     },
-    { what: `a ${kind} run to finish`, timeoutMs: 15_000 },
+    { what: `run ${kindOrId} to finish`, timeoutMs: 15_000 },
   );
 }
 
@@ -79,6 +89,18 @@ describe('completion through the worker', () => {
     expect(none.status).toBe('inconclusive');
     expect(none.error!.message).toBe('No gradable result: the run recorded no items.');
     expect((await finished('graded-items')).status).toBe('succeeded');
+  });
+});
+
+describe('a cancel that arrives before the run is in hand', () => {
+  it('is applied when the run is claimed, not lost until a heartbeat', async () => {
+    // The race, laid out slowly: the cancel NOTIFY reaches the worker before the run does (it becomes claimable
+    // a moment later). The handler would otherwise sleep for 20 s; the 30 s lease keeps the heartbeat out of it.
+    const { id } = await enqueueRun(db.pool, { kind: 'long-sleep', ownerId: null, payload: {}, runAt: new Date(Date.now() + 700) });
+    await db.pool.query('SELECT pg_notify($1, $2)', [CANCEL_CHANNEL, id]);
+    const run = await finished(id);
+    expect(run.status).toBe('canceled');
+    expect(run.attempts).toBe(1);
   });
 });
 
