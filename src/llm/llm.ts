@@ -193,7 +193,12 @@ export function createLlm(deps: LlmDeps): Llm {
       if (reservation) {
         const settled = reservation;
         reservation = null;
-        await settleReservation(deps.pool, settled, totalTokens(response.usage));
+        // The provider has answered (and charged): a failed settle must not lose the answer. The reservation then
+        // stays counted in full, which can only overstate today's usage, never let the cap be overrun.
+        await settleReservation(deps.pool, settled, totalTokens(response.usage)).catch((err: unknown) =>
+          deps.logger.error({ err: String(err), invocationId: ctx.invocationId, reservedTokens: settled.tokens },
+            'could not settle an LLM reservation; it stays reserved for today'),
+        );
         return { response, attempts, costUsd, reservedTokens: settled.tokens };
       }
       return { response, attempts, costUsd, reservedTokens: 0 };

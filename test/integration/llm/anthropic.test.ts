@@ -93,6 +93,26 @@ describe('anthropic: success', () => {
   });
 });
 
+describe('anthropic: a settle that fails after the answer', () => {
+  it('keeps the answer, logs the failure, and leaves the reservation counted (never an overrun)', async () => {
+    const { llm, logs } = buildLlm(db, env());
+    const userId = await newUser(db.pool);
+    // A constraint only the settle breaks: reserving writes used_tokens = 0, settling adds the real usage.
+    await db.pool.query('ALTER TABLE llm_daily_usage ADD CONSTRAINT t_settle_fails CHECK (used_tokens = 0) NOT VALID');
+    try {
+      fake.script(anthropic.message({ text: 'Still here.' }));
+      const res = await ask(llm, userId);
+      expect(res).toMatchObject({ text: 'Still here.', source: 'llm' });
+      const usage = (await usageRow(db.pool, userId))!;
+      expect(usage.used).toBe(0);
+      expect(usage.reserved).toBeGreaterThan(0);
+      expect(logs.lines.some((l) => l.msg === 'could not settle an LLM reservation; it stays reserved for today')).toBe(true);
+    } finally {
+      await db.pool.query('ALTER TABLE llm_daily_usage DROP CONSTRAINT t_settle_fails');
+    }
+  });
+});
+
 describe('anthropic: failures map to error kinds', () => {
   it('429 with retry-after: waits at least that long, retries, and charges the cap once', async () => {
     const { llm, logs } = buildLlm(db, env());
