@@ -135,7 +135,6 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
           if (row.cancelRequested) abortRun(h.fence.id, new RunCanceledError(h.fence.id));
         }
       }
-      await touchWorker(pool, workerId, held.size, stopping);
     } catch (err) {
       log.warn({ err }, 'heartbeat failed');
     }

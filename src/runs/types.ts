@@ -79,7 +79,7 @@ export function rowToRun(r: Record<string, unknown>): Run {
     runAt: r.run_at as Date,
     attempts: r.attempts as number,
     maxAttempts: r.max_attempts as number,
-    interruptions: (r.interruptions as number | undefined) ?? 0,
+    interruptions: r.interruptions as number,
     leaseOwner: (r.lease_owner as string | null) ?? null,
     leaseExpiresAt: (r.lease_expires_at as Date | null) ?? null,
     heartbeatAt: (r.heartbeat_at as Date | null) ?? null,

@@ -77,7 +77,7 @@ export interface SweepResult {
  */
 export const LIVENESS_GRACE_MS = 5000;
 
-export async function sweepLostRuns(db: Queryable, graceMs = LIVENESS_GRACE_MS): Promise<SweepResult> {
+export async function sweepLostRuns(db: Queryable): Promise<SweepResult> {
   const { rows } = await db.query(
     `WITH held AS MATERIALIZED (
        SELECT objid::bigint AS key FROM pg_locks
@@ -124,7 +124,7 @@ export async function sweepLostRuns(db: Queryable, graceMs = LIVENESS_GRACE_MS):
             count(*) FILTER (WHERE status = 'failed')::int AS failed,
             count(*) FILTER (WHERE status = 'canceled')::int AS canceled
      FROM upd CROSS JOIN notified`,
-    [LIVENESS_LOCK_CLASS, graceMs],
+    [LIVENESS_LOCK_CLASS, LIVENESS_GRACE_MS],
   );
   return rows[0];
 }
