@@ -8,9 +8,11 @@
  *   PROFILE_SAMPLE=1  sample pg_stat_activity every ~2 ms (what each session waits on; costs some Postgres CPU);
  *   PROFILE_QUERIES=1 load time-queries.mjs into the workers (client-side statement times, event-loop use);
  *   PROFILE_CPU=<dir> write V8 CPU profiles of the workers there;
- *   WORKER_JS=<path>  another build of worker/main.js (for A/B runs of two builds in one sitting).
+ *   WORKER_JS=<path>  another build of worker/main.js (for A/B runs of two builds in one sitting);
+ *   PROFILE_PERF=<file> record `perf record -a -g` (Linux perf, as root) over the burn-down alone, into that file.
  * Run: node scripts/build.mjs && npx tsx test/bench/queue/profile-ours.ts
  */
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -33,6 +35,9 @@ const workers = Array.from({ length: procs }, () =>
 );
 await waitFor(async () => (await pool.query('SELECT count(*)::int AS n FROM worker_heartbeats')).rows[0].n >= procs, 30_000);
 await Promise.all(workers.map((w) => w.printed('grader pool warm', 60_000))); // see ours.ts: ready()
+// perf over the whole script would mostly record the workers' Pyodide boot: it is started here and stopped at the end.
+const perf = env.PROFILE_PERF ? spawn('perf', ['record', '-F', '1999', '-a', '-g', '-o', env.PROFILE_PERF], { stdio: 'ignore' }) : null;
+if (perf) await new Promise((r) => setTimeout(r, 500)); // perf needs a moment before it records
 await enqueueRuns(pool, Array.from({ length: JOBS }, (_, i) => ({ kind: 'noop', ownerId: null, payload: { i } })));
 
 /** User + system CPU seconds of a process, or 0 once it is gone. */
@@ -74,6 +79,10 @@ const sys0 = sysCpu();
 const before = await snapshot();
 const seconds = await burnDown(async () => (await pool.query(`SELECT 1 FROM runs WHERE status IN ('queued', 'running') LIMIT 1`)).rowCount! > 0);
 const after = await snapshot();
+if (perf) {
+  perf.kill('SIGINT');
+  await new Promise((r) => perf.once('exit', r));
+}
 const sys1 = sysCpu();
 const procs1 = allProcs();
 console.log('  processes:', [...procs1].map(([k, v]) => [k, v - (procs0.get(k) ?? 0)] as const).filter(([, v]) => v >= 0.02).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}=${v.toFixed(2)}`).join(', '));

@@ -89,6 +89,17 @@ describe('enqueue', () => {
     expect(err.message).toMatch(/kind must be/);
     await expect(enqueueRun(db.pool, { kind: 'noop', ownerId: null, payload: {}, maxAttempts: 0 })).rejects.toThrow(/maxAttempts/);
   });
+
+  it('keeps a path-unsafe kind out of the table even past the service (the run_kind domain, 0010)', async () => {
+    // Views are found by kind (views/partials/runs/result-<kind>.njk), so the database holds the line too.
+    const insert = db.pool.query(`INSERT INTO runs (kind) VALUES ('../etc')`);
+    await expect(insert).rejects.toMatchObject({ code: '23514' });
+    const { id } = await enqueueRun(db.pool, { kind: 'noop', ownerId: null, payload: {} });
+    await expect(db.pool.query(`UPDATE runs SET kind = 'No/Way' WHERE id = $1`, [id])).rejects.toMatchObject({ code: '23514' });
+    // Updates that leave the kind alone (every claim, heartbeat and completion) are untouched by the check.
+    await db.pool.query(`UPDATE runs SET priority = 1 WHERE id = $1`, [id]);
+    expect((await getRun(db.pool, id))?.kind).toBe('noop');
+  });
 });
 
 describe('claim', () => {
