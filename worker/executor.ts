@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Queryable } from '../src/db/pool.js';
+import type { ItemStatus } from '../src/runs/types.js';
 import {
   completeRuns,
   failRun,
@@ -71,21 +72,6 @@ export interface ExecutorDeps {
   cancelArrivedEarly?: (runId: string) => boolean;
 }
 
-/**
- * A child logger made on first use: most runs log nothing, and making thousands of pino children a second is
- * measurable on a small machine.
- */
-function lazyChild(parent: Logger, bindings: Record<string, unknown>): Logger {
-  let child: Logger | undefined;
-  return new Proxy({} as Logger, {
-    get(_target, prop) {
-      child ??= parent.child(bindings);
-      const value = Reflect.get(child, prop, child);
-      return typeof value === 'function' ? value.bind(child) : value;
-    },
-  });
-}
-
 async function withRetries<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
   for (let i = 0; ; i++) {
     try {
@@ -97,41 +83,79 @@ async function withRetries<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
   }
 }
 
+/**
+ * The handler's view of its run. A class, not an object literal of closures: a no-op run is over in microseconds,
+ * and the closures, a Proxy for the lazy logger and their garbage were a measurable part of a burn-down's worker
+ * CPU (docs/performance.md, "Run queue"). Fenced writes check the local fence first: if this process claimed the
+ * run again (possible after a database crash lost an asynchronously committed claim), the older handler must not
+ * write with a fence that matches again.
+ */
+class Context implements RunContext {
+  #log: Logger | undefined;
+  constructor(
+    private readonly job: ClaimedRun,
+    private readonly entry: HeldRun,
+    private readonly deps: ExecutorDeps,
+  ) {}
+
+  get runId() {
+    return this.job.id;
+  }
+  get attempt() {
+    return this.job.attempt;
+  }
+  get ownerId() {
+    return this.job.ownerId;
+  }
+  get signal() {
+    return this.entry.controller.signal;
+  }
+  /** Made on first use: most runs log nothing, and a pino child per run is measurable. */
+  get log(): Logger {
+    return (this.#log ??= runLogger(this.deps.log, this.job));
+  }
+
+  #lost(): LeaseLostError {
+    const err = new LeaseLostError(this.entry.fence.id, this.entry.fence.attempt);
+    this.entry.controller.abort(err);
+    return err;
+  }
+
+  #mine(): boolean {
+    return this.deps.held.get(this.entry.fence.id) === this.entry;
+  }
+
+  async progress(done: number, total: number | null, message?: string): Promise<void> {
+    if (!this.#mine() || !(await setProgress(this.deps.db, this.entry.fence, { done, total, message: message ?? null }))) throw this.#lost();
+  }
+
+  async recordItem(itemKey: string, data: { status: ItemStatus; result?: unknown }): Promise<void> {
+    if (!this.#mine() || !(await recordItem(this.deps.db, this.entry.fence, { key: itemKey, status: data.status, result: data.result }))) {
+      throw this.#lost();
+    }
+    this.entry.items++;
+  }
+
+  itemsDone(): Promise<Set<string>> {
+    return itemKeysDone(this.deps.db, this.entry.fence.id);
+  }
+}
+
+function runLogger(parent: Logger, job: ClaimedRun): Logger {
+  return parent.child({ runId: job.id, attempt: job.attempt, kind: job.kind });
+}
+
+const NONE_LOST: ReadonlySet<string> = new Set();
+
 export function createExecutor(deps: ExecutorDeps) {
   const { db, workerId, registry, held } = deps;
   const debug = deps.log.isLevelEnabled('debug');
-  // The answer becomes a set of the runs that were still ours, so each of a batch's runs checks its own id in
-  // O(1) rather than scanning the whole answer (500 x 500 comparisons per full batch).
-  const completer = createBatcher(async (items: Completion[]) => new Set((await completeRuns(db, workerId, items)).map((r) => r.id)));
-
-  function contextFor(job: ClaimedRun, entry: HeldRun, log: Logger): RunContext {
-    const { fence, controller } = entry;
-    const lost = (): LeaseLostError => {
-      const err = new LeaseLostError(fence.id, fence.attempt);
-      controller.abort(err);
-      return err;
-    };
-    // Local fence first: if this process claimed the run again (possible after a database crash lost an
-    // asynchronously committed claim), the older handler must not write with a fence that matches again.
-    const mine = () => held.get(fence.id) === entry;
-    return {
-      runId: job.id,
-      attempt: job.attempt,
-      ownerId: job.ownerId,
-      get signal() {
-        return controller.signal;
-      },
-      log,
-      async progress(done, total, message) {
-        if (!mine() || !(await setProgress(db, fence, { done, total, message: message ?? null }))) throw lost();
-      },
-      async recordItem(itemKey, data) {
-        if (!mine() || !(await recordItem(db, fence, { key: itemKey, status: data.status, result: data.result }))) throw lost();
-        entry.items++;
-      },
-      itemsDone: () => itemKeysDone(db, fence.id),
-    };
-  }
+  // One statement completes a batch, and a failed statement is retried whole (a database blip, say). The answer is
+  // the runs that were no longer ours, usually none.
+  const completer = createBatcher(async (items: Completion[]) => {
+    const lost = await withRetries(() => completeRuns(db, workerId, items));
+    return lost.length === 0 ? NONE_LOST : new Set(lost);
+  });
 
   interface Outcome {
     ok: boolean;
@@ -143,15 +167,15 @@ export function createExecutor(deps: ExecutorDeps) {
   }
 
   /** Runs the handler; settles when the handler does, whatever happened. */
-  async function execute(job: ClaimedRun, entry: HeldRun, log: Logger): Promise<Outcome> {
+  async function execute(job: ClaimedRun, entry: HeldRun, ctx: Context): Promise<Outcome> {
     const handler = registry.get(job.kind);
     let result: unknown;
     let thrown: unknown;
     let ok = false;
     try {
       if (!handler) throw new Error(`No handler for run kind "${job.kind}"`);
-      if (debug) log.debug('run started'); // through the lazy child only when it will print: making it costs
-      result = await handler.handle(job.payload, contextFor(job, entry, log));
+      if (debug) ctx.log.debug('run started'); // makes the lazy child only when it will print
+      result = await handler.handle(job.payload, ctx);
       ok = true;
     } catch (err) {
       thrown = err;
@@ -161,31 +185,30 @@ export function createExecutor(deps: ExecutorDeps) {
   }
 
   /** Writes the outcome with one fenced statement. Returns true when the run must stay held (shutdown requeue). */
-  async function record(job: ClaimedRun, fence: Fence, o: Outcome, log: Logger): Promise<boolean> {
+  async function record(job: ClaimedRun, fence: Fence, o: Outcome, ctx: Context): Promise<boolean> {
+    const log = () => ctx.log; // rare paths only: the child logger is made when one of them logs
     if (o.reason instanceof LeaseLostError) {
-      log.warn('lease lost: another worker owns this run now; nothing written');
+      log().warn('lease lost: another worker owns this run now; nothing written');
       return false;
     }
     if (o.reason instanceof RunCanceledError) {
-      if (!(await finishCanceled(db, fence, o.ok ? o.result : undefined))) log.warn('lease lost before the cancel was recorded');
-      else log.info('run canceled');
+      if (!(await finishCanceled(db, fence, o.ok ? o.result : undefined))) log().warn('lease lost before the cancel was recorded');
+      else log().info('run canceled');
       return false;
     }
     // Before success: a handler that returned because shutdown aborted it may have stopped short, so the run goes
     // back to the queue (its items are kept, so the next attempt resumes) rather than ending with partial work.
     if (o.reason instanceof ShutdownError) return true;
     if (o.ok) {
-      const rows = await withRetries(() =>
-        completer.add({
-          id: job.id,
-          attempt: job.attempt,
-          result: o.result,
-          expectsItems: o.expectsItems,
-          inconclusiveReason: isInconclusive(o.result) ? String(o.result.reason || 'The handler found no gradable result.') : null,
-          noItems: job.attempt === 1 && o.items === 0,
-        }),
-      );
-      if (!rows.has(job.id)) log.warn('lease lost before completion; result discarded');
+      const lost = await completer.add({
+        id: job.id,
+        attempt: job.attempt,
+        result: o.result,
+        expectsItems: o.expectsItems,
+        inconclusiveReason: isInconclusive(o.result) ? String(o.result.reason || 'The handler found no gradable result.') : null,
+        noItems: job.attempt === 1 && o.items === 0,
+      });
+      if (lost.has(job.id)) log().warn('lease lost before completion; result discarded');
       return false;
     }
     const c = classifyError(o.thrown);
@@ -193,8 +216,8 @@ export function createExecutor(deps: ExecutorDeps) {
       failRun(db, { fence, retryable: c.retryable, code: c.code, message: c.message, retryAfterMs: c.retryAfterMs, backoff: deps.backoff }),
     );
     if (!c.retryable || out?.status === 'failed') deps.reporter?.capture(o.thrown, { tags: { runKind: job.kind, runId: job.id, code: c.code } });
-    if (!out) log.warn('lease lost before the failure was recorded');
-    else log.info({ status: out.status, code: c.code, delayMs: out.delayMs }, `run attempt failed: ${c.message}`);
+    if (!out) log().warn('lease lost before the failure was recorded');
+    else log().info({ status: out.status, code: c.code, delayMs: out.delayMs }, `run attempt failed: ${c.message}`);
     return false;
   }
 
@@ -211,11 +234,11 @@ export function createExecutor(deps: ExecutorDeps) {
     held.get(job.id)?.controller.abort(new LeaseLostError(job.id, job.attempt - 1));
     held.set(job.id, entry);
     if (deps.cancelArrivedEarly?.(job.id)) entry.controller.abort(new RunCanceledError(job.id));
-    const log = lazyChild(deps.log, { runId: job.id, attempt: job.attempt, kind: job.kind });
-    const outcome = await execute(job, entry, log);
-    const p: Promise<void> = record(job, fence, outcome, log)
+    const ctx = new Context(job, entry, deps);
+    const outcome = await execute(job, entry, ctx);
+    const p: Promise<void> = record(job, fence, outcome, ctx)
       .catch((err) => {
-        log.error({ err }, 'could not record the outcome; the lease will expire and the run will be retried');
+        ctx.log.error({ err }, 'could not record the outcome; the lease will expire and the run will be retried');
         return false;
       })
       .then((keep) => {

@@ -42,7 +42,7 @@ describe('a zombie after a takeover', () => {
     expect(await recordItem(db.pool, zombie, { key: 'i2', status: 'pass', result: { by: 'zombie' } })).toBe(false);
     expect(await heartbeatRuns(db.pool, 'zombie', [zombie], 60_000)).toEqual([]);
     const completion = { id, attempt: zombie.attempt, result: { by: 'zombie' }, expectsItems: false, inconclusiveReason: null };
-    expect(await completeRuns(db.pool, 'zombie', [completion])).toEqual([]);
+    expect(await completeRuns(db.pool, 'zombie', [completion])).toEqual([id]); // lost: nothing written
     const backoff = { baseMs: 10, maxMs: 100 };
     expect(await failRun(db.pool, { fence: zombie, retryable: false, code: 'x', message: 'zombie', retryAfterMs: null, backoff })).toBeNull();
     expect(await finishCanceled(db.pool, zombie, { by: 'zombie' })).toBe(false);
@@ -53,9 +53,7 @@ describe('a zombie after a takeover', () => {
     expect(run).toMatchObject({ status: 'running', attempts: 2, leaseOwner: 'fresh', progress: { done: 1, total: 2, message: 'fresh' } });
     expect(await getRunItems(db.pool, id)).toMatchObject([{ itemKey: 'i1', status: 'fail', attempt: 2, result: { by: 'fresh' } }]);
 
-    expect(await completeRuns(db.pool, 'fresh', [{ ...completion, attempt: 2, result: { by: 'fresh' } }])).toEqual([
-      { id, status: 'succeeded' },
-    ]);
+    expect(await completeRuns(db.pool, 'fresh', [{ ...completion, attempt: 2, result: { by: 'fresh' } }])).toEqual([]);
     run = await getRun(db.pool, id);
     expect(run).toMatchObject({ status: 'succeeded', result: { by: 'fresh' } });
     const types = (await getRunEvents(db.pool, id)).map((e) => `${e.type}:${e.attempt ?? ''}`);
@@ -76,13 +74,14 @@ describe('completion', () => {
     await recordItem(db.pool, f(graded), { key: 'a', status: 'error', result: null });
     await recordItem(db.pool, f(graded), { key: 'b', status: 'fail', result: null });
     const base = { attempt: 1, result: { ok: 1 }, expectsItems: false, inconclusiveReason: null };
-    const out = await completeRuns(db.pool, 'w', [
+    const lost = await completeRuns(db.pool, 'w', [
       { ...base, id: allErrors },
       { ...base, id: noItems, expectsItems: true },
       { ...base, id: saysSo, inconclusiveReason: 'The model never answered.' },
       { ...base, id: graded },
     ]);
-    const status = new Map(out.map((o) => [o.id, o.status]));
+    expect(lost).toEqual([]);
+    const status = new Map(await Promise.all(ids.map(async (id) => [id, (await getRun(db.pool, id))!.status] as const)));
     expect(status.get(allErrors)).toBe('inconclusive');
     expect(status.get(noItems)).toBe('inconclusive');
     expect(status.get(saysSo)).toBe('inconclusive');
