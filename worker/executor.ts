@@ -7,16 +7,15 @@ import type { Logger } from 'pino';
 import type { Queryable } from '../src/db/pool.js';
 import type { ItemStatus } from '../src/runs/types.js';
 import {
-  completeRuns,
   failRun,
   finishCanceled,
   itemKeysDone,
   recordItem,
   setProgress,
   type ClaimedRun,
-  type Completion,
   type Fence,
 } from '../src/runs/lease-queries.js';
+import { completeRuns, type Completion } from '../src/runs/completion-queries.js';
 import { createBatcher } from './batcher.js';
 import type { ErrorReporter } from '../src/observability/reporter.js';
 import { classifyError, LeaseLostError, RunCanceledError, ShutdownError } from './errors.js';

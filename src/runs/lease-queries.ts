@@ -1,8 +1,9 @@
 /**
- * The worker's side of a run, one statement per state change. After the claim, every statement here is fenced by
- * (id, attempts, lease_owner, status = 'running'): the attempt number is the fencing token, so a worker whose run
- * was swept and claimed again (attempts + 1) matches no row and writes nothing. Functions report "still ours" as
- * a boolean or by which ids came back; the caller turns a miss into a LeaseLostError.
+ * The worker's side of a run, one statement per state change (completions: completion-queries.ts). After the
+ * claim, every statement is fenced by (id, attempts, lease_owner, status = 'running'): the attempt number is the
+ * fencing token, so a worker whose run was swept and claimed again (attempts + 1) matches no row and writes
+ * nothing. Functions report "still ours" as a boolean or by which ids came back (or did not); the caller turns a
+ * miss into a LeaseLostError.
  *
  * Every statement is named, so each connection parses and plans it once (a third of a small claim's time went to
  * planning). That needs a session, not a transaction pooler, which the worker needs anyway for LISTEN.
@@ -17,7 +18,7 @@ import type { Queryable } from '../db/pool.js';
 import { RUNS_CHANNEL, type ItemStatus } from './types.js';
 
 /** {"<id>": attempt}: batched statements read each run's fence from this (see the top of this file). */
-function attemptsById(held: { id: string; attempt: number }[]): string {
+export function attemptsById(held: { id: string; attempt: number }[]): string {
   // Written out directly: ids are the digits of a bigint and attempts are integers, so nothing needs escaping, and
   // this runs for every batch on the queue's hot path.
   let json = '{';
@@ -26,7 +27,7 @@ function attemptsById(held: { id: string; attempt: number }[]): string {
 }
 
 /** A bigint[] literal of the runs' ids, written directly for the same reason (pg would quote each element). */
-function idList(held: { id: string }[]): string {
+export function idList(held: { id: string }[]): string {
   let list = '{';
   for (let i = 0; i < held.length; i++) list += `${i ? ',' : ''}${held[i]!.id}`;
   return `${list}}`;
@@ -118,81 +119,6 @@ export async function heartbeatRuns(
     values: [workerId, idList(held), attemptsById(held), leaseMs],
   });
   return rows.map((r) => ({ id: r.id, cancelRequested: r.cancel_requested }));
-}
-
-export interface Completion {
-  id: string;
-  attempt: number;
-  result: unknown;
-  /** The handler declared it records items: zero items then means inconclusive. */
-  expectsItems: boolean;
-  /** Set when the handler returned { inconclusive: true, reason }. */
-  inconclusiveReason: string | null;
-  /**
-   * The caller knows the run has no items: it is the run's first attempt and recorded none (items are written only
-   * under the attempt's own fence, so no other attempt can have left any). The statement then skips counting them.
-   */
-  noItems?: boolean;
-}
-
-/** A run with nothing to say but "done": no result, no reason, no items possible and none expected. */
-const isPlain = (d: Completion) => d.noItems === true && !d.expectsItems && d.inconclusiveReason === null && (d.result ?? null) === null;
-
-/**
- * Finishes many runs in one statement (the worker batches completions that arrive together). A run ends
- * `inconclusive` rather than `succeeded` when the handler said so, when it recorded items but none is gradable
- * (pass/fail), or when it expects items and recorded none. Returns the ids that were no longer ours (lost leases),
- * so the usual answer is one row holding an empty array rather than a row per run for the worker to parse: on a
- * burn-down that was 20,000 rows per 20,000 runs.
- *
- * Each row reads its fence from a jsonb object of attempts keyed by id ($3; see the top of this file) and its
- * outcome from a second one ($4) that holds only the runs with something to say. Most completions are plain (no
- * result, first attempt, no items): they are absent from $4, succeed without a lookup, and their items are not
- * counted; the others count theirs with a correlated subquery that CASE evaluates only for them. A handler result
- * of null is stored as SQL NULL, like no result at all.
- */
-export async function completeRuns(db: Queryable, workerId: string, done: Completion[]): Promise<string[]> {
-  if (done.length === 0) return [];
-  const details: Record<string, { result?: unknown; expectsItems: boolean; reason: string | null; noItems: boolean }> = {};
-  for (const d of done) {
-    if (isPlain(d)) continue;
-    details[d.id] = { result: d.result ?? undefined, expectsItems: d.expectsItems, reason: d.inconclusiveReason, noItems: d.noItems === true };
-  }
-  const { rows } = await db.query({
-    name: 'runs_complete',
-    text: `WITH done AS (
-       UPDATE runs r SET (status, result, error_code, error_message) = (
-         SELECT CASE WHEN o.why IS NULL THEN 'succeeded' ELSE 'inconclusive' END, o.result,
-           CASE WHEN o.why IS NULL THEN NULL ELSE 'inconclusive' END, o.why
-         FROM (
-           SELECT d -> 'result' AS result, CASE
-               WHEN d IS NULL THEN NULL
-               WHEN d ->> 'reason' IS NOT NULL THEN d ->> 'reason'
-               WHEN (d -> 'noItems')::boolean THEN
-                 CASE WHEN (d -> 'expectsItems')::boolean THEN 'No gradable result: the run recorded no items.' END
-               ELSE (
-                 SELECT CASE
-                     WHEN count(*) > 0 AND count(*) FILTER (WHERE status IN ('pass', 'fail')) = 0
-                       THEN 'No gradable result: ' || count(*) || ' item(s), none passed or failed.'
-                     WHEN (d -> 'expectsItems')::boolean AND count(*) = 0 THEN 'No gradable result: the run recorded no items.'
-                   END
-                 FROM run_items WHERE run_id = r.id)
-             END AS why
-           FROM (SELECT $4::jsonb -> r.id::text AS d) input
-         ) o
-       ), finished_at = now(), lease_expires_at = NULL
-       WHERE r.id = ANY($2::bigint[]) AND r.attempts = ($3::jsonb ->> r.id::text)::int
-         AND r.lease_owner = $1 AND r.status = 'running'
-       RETURNING r.id, r.status, r.attempts, r.error_message
-     ),
-     ev AS (
-       INSERT INTO run_events (run_id, type, attempt, message)
-       SELECT id, status, attempts, CASE WHEN status = 'succeeded' THEN 'Succeeded' ELSE error_message END FROM done
-     )
-     SELECT ARRAY(SELECT unnest($2::bigint[]) EXCEPT SELECT id FROM done)::text[] AS lost`,
-    values: [workerId, idList(done), attemptsById(done), JSON.stringify(details)],
-  });
-  return rows[0].lost;
 }
 
 export interface FailInput {

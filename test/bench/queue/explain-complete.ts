@@ -6,7 +6,8 @@
  */
 import pg from 'pg';
 import { enqueueRuns } from '../../../src/runs/enqueue.js';
-import { claimRuns, completeRuns } from '../../../src/runs/lease-queries.js';
+import { claimRuns } from '../../../src/runs/lease-queries.js';
+import { completeRuns } from '../../../src/runs/completion-queries.js';
 import { freshMigratedDatabase } from './common.js';
 
 const db = await freshMigratedDatabase('bench_explain');

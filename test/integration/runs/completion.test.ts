@@ -6,7 +6,8 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
-import { completeRuns, claimRuns, recordItem } from '../../../src/runs/lease-queries.js';
+import { claimRuns, recordItem } from '../../../src/runs/lease-queries.js';
+import { completeRuns } from '../../../src/runs/completion-queries.js';
 import { enqueueRun } from '../../../src/runs/enqueue.js';
 import { getRun } from '../../../src/runs/queries.js';
 import { CANCEL_CHANNEL } from '../../../src/runs/types.js';
@@ -137,5 +138,23 @@ describe('completeRuns with noItems', () => {
     await recordItem(db.pool, { id, attempt: claimed!.attempt, workerId: 'w' }, { key: 'x', status: 'error', result: null });
     expect(await completeRuns(db.pool, 'w', [{ id, attempt: claimed!.attempt, result: null, expectsItems: false, inconclusiveReason: null }])).toEqual([]);
     expect((await getRun(db.pool, id))!.status).toBe('inconclusive');
+  });
+
+  it('a batch of plain runs (their own statement) is fenced like any other: a stale attempt writes nothing', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await enqueueRun(db.pool, { kind: 'direct', ownerId: null, payload: {} })).id);
+    const claimed = await claimRuns(db.pool, { workerId: 'w', kinds: ['direct'], limit: 3, leaseMs: 60_000 });
+    expect(claimed.map((c) => c.id).sort()).toEqual([...ids].sort());
+    const plain = (id: string, attempt: number) => ({ id, attempt, result: null, expectsItems: false, inconclusiveReason: null, noItems: true });
+    const [ok, stale, otherOwner] = ids as [string, string, string];
+    // A stale attempt number and another worker's run come back as lost; the third is ours and succeeds.
+    const lost = await completeRuns(db.pool, 'w', [plain(ok, 1), plain(stale, 7)]);
+    expect(lost).toEqual([stale]);
+    expect(await completeRuns(db.pool, 'someone-else', [plain(otherOwner, 1)])).toEqual([otherOwner]);
+    expect((await getRun(db.pool, ok))!.status).toBe('succeeded');
+    expect((await getRun(db.pool, stale))!.status).toBe('running');
+    expect((await getRun(db.pool, otherOwner))!.status).toBe('running');
+    const events = await db.pool.query(`SELECT run_id::text AS id, type FROM run_events WHERE run_id = ANY($1) AND type = 'succeeded'`, [ids]);
+    expect(events.rows).toEqual([{ id: ok, type: 'succeeded' }]);
   });
 });

@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { enqueueRun } from '../../../src/runs/enqueue.js';
 import {
   claimRuns,
-  completeRuns,
   failRun,
   finishCanceled,
   heartbeatRuns,
@@ -15,6 +14,7 @@ import {
   setProgress,
   type Fence,
 } from '../../../src/runs/lease-queries.js';
+import { completeRuns } from '../../../src/runs/completion-queries.js';
 import { getRun, getRunEvents, getRunItems } from '../../../src/runs/queries.js';
 import { sweepLostRuns } from '../../../src/runs/worker-queries.js';
 import { useTestDatabase } from '../../helpers/db.js';

@@ -5,7 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueRun } from '../../../src/runs/enqueue.js';
-import { claimRuns, completeRuns, setProgress } from '../../../src/runs/lease-queries.js';
+import { claimRuns, setProgress } from '../../../src/runs/lease-queries.js';
+import { completeRuns } from '../../../src/runs/completion-queries.js';
 import { getRun } from '../../../src/runs/queries.js';
 import { registerWorker } from '../../../src/runs/worker-queries.js';
 import { buildTestApp } from '../../helpers/app.js';
