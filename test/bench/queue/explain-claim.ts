@@ -28,10 +28,11 @@ const avg = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / xs.length).toFixe
 console.log(`claim of 128: ${avg(claimMs.slice(10))} ms on average; completion of 128: ${avg(completeMs.slice(10))} ms`);
 // The same claim text, EXPLAINed inside a transaction that is rolled back.
 let text = '';
-const recorder = { query: async (cfg: { text: string }) => ((text = cfg.text), { rows: [] }) };
+let values: unknown[] = [];
+const recorder = { query: async (cfg: { text: string; values: unknown[] }) => ((text = cfg.text), (values = cfg.values), { rows: [] }) };
 await claimRuns(recorder as unknown as pg.PoolClient, { workerId: 'w1', kinds: ['noop'], limit: 128, leaseMs: 30_000 });
 await c.query('BEGIN');
-const { rows } = await c.query(`EXPLAIN (ANALYZE, BUFFERS, WAL, COSTS OFF) ${text}`, ['w1', ['noop'], 128, 30_000]);
+const { rows } = await c.query(`EXPLAIN (ANALYZE, BUFFERS, WAL, COSTS OFF) ${text}`, values);
 await c.query('ROLLBACK');
 console.log(rows.map((r) => r['QUERY PLAN']).join('\n'));
 c.release();
