@@ -56,8 +56,13 @@ describe('a zombie after a takeover', () => {
     expect(await completeRuns(db.pool, 'fresh', [{ ...completion, attempt: 2, result: { by: 'fresh' } }])).toEqual([]);
     run = await getRun(db.pool, id);
     expect(run).toMatchObject({ status: 'succeeded', result: { by: 'fresh' } });
-    const types = (await getRunEvents(db.pool, id)).map((e) => `${e.type}:${e.attempt ?? ''}`);
-    expect(types).toEqual(['queued:', 'started:1', 'requeued:1', 'started:2', 'succeeded:2']);
+    const events = await getRunEvents(db.pool, id);
+    expect(events.map((e) => `${e.type}:${e.attempt ?? ''}`)).toEqual(['queued:', 'started:1', 'requeued:1', 'started:2', 'succeeded:2']);
+    // Each start names the worker that claimed that attempt, and says which attempt it was.
+    expect(events.filter((e) => e.type === 'started').map((e) => [e.message, e.data])).toEqual([
+      ['Attempt 1 started', { worker: 'zombie' }],
+      ['Attempt 2 started', { worker: 'fresh' }],
+    ]);
   });
 });
 
