@@ -10,13 +10,19 @@ export default class SummaryReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const mod of testModules) {
+      // A file that failed outside its tests (an import error, a beforeAll that threw: no browser, say) leaves tests
+      // that never ran. Those count as failed, not skipped, or this line would read "0 failed" on a red run.
+      const fileFailed = mod.state() === 'failed';
+      let tests = 0;
       for (const test of mod.children.allTests()) {
+        tests++;
         const state = test.result().state;
+        const skippedOnPurpose = test.options.mode === 'skip' || test.options.mode === 'todo';
         if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        else if (state === 'failed' || (fileFailed && !skippedOnPurpose)) failed++;
         else skipped++;
       }
-      if (mod.state() === 'failed' && [...mod.children.allTests()].length === 0) failed++;
+      if (fileFailed && tests === 0) failed++;
     }
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
