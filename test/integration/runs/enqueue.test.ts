@@ -96,7 +96,7 @@ describe('enqueue', () => {
     await expect(insert).rejects.toMatchObject({ code: '23514' });
     const { id } = await enqueueRun(db.pool, { kind: 'noop', ownerId: null, payload: {} });
     await expect(db.pool.query(`UPDATE runs SET kind = 'No/Way' WHERE id = $1`, [id])).rejects.toMatchObject({ code: '23514' });
-    // Updates that leave the kind alone (every claim, heartbeat and completion) are untouched by the check.
+    // Updates that leave the kind alone (every claim, heartbeat and completion) go through and keep it.
     await db.pool.query(`UPDATE runs SET priority = 1 WHERE id = $1`, [id]);
     expect((await getRun(db.pool, id))?.kind).toBe('noop');
   });
