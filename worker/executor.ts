@@ -111,7 +111,7 @@ class Context implements RunContext {
   }
   /** Made on first use: most runs log nothing, and a pino child per run is measurable. */
   get log(): Logger {
-    return (this.#log ??= runLogger(this.deps.log, this.job));
+    return (this.#log ??= this.deps.log.child({ runId: this.job.id, attempt: this.job.attempt, kind: this.job.kind }));
   }
 
   #lost(): LeaseLostError {
@@ -138,10 +138,6 @@ class Context implements RunContext {
   itemsDone(): Promise<Set<string>> {
     return itemKeysDone(this.deps.db, this.entry.fence.id);
   }
-}
-
-function runLogger(parent: Logger, job: ClaimedRun): Logger {
-  return parent.child({ runId: job.id, attempt: job.attempt, kind: job.kind });
 }
 
 const NONE_LOST: ReadonlySet<string> = new Set();
@@ -185,14 +181,13 @@ export function createExecutor(deps: ExecutorDeps) {
 
   /** Writes the outcome with one fenced statement. Returns true when the run must stay held (shutdown requeue). */
   async function record(job: ClaimedRun, fence: Fence, o: Outcome, ctx: Context): Promise<boolean> {
-    const log = () => ctx.log; // rare paths only: the child logger is made when one of them logs
     if (o.reason instanceof LeaseLostError) {
-      log().warn('lease lost: another worker owns this run now; nothing written');
+      ctx.log.warn('lease lost: another worker owns this run now; nothing written');
       return false;
     }
     if (o.reason instanceof RunCanceledError) {
-      if (!(await finishCanceled(db, fence, o.ok ? o.result : undefined))) log().warn('lease lost before the cancel was recorded');
-      else log().info('run canceled');
+      if (!(await finishCanceled(db, fence, o.ok ? o.result : undefined))) ctx.log.warn('lease lost before the cancel was recorded');
+      else ctx.log.info('run canceled');
       return false;
     }
     // Before success: a handler that returned because shutdown aborted it may have stopped short, so the run goes
@@ -207,7 +202,7 @@ export function createExecutor(deps: ExecutorDeps) {
         inconclusiveReason: isInconclusive(o.result) ? String(o.result.reason || 'The handler found no gradable result.') : null,
         noItems: job.attempt === 1 && o.items === 0,
       });
-      if (lost.has(job.id)) log().warn('lease lost before completion; result discarded');
+      if (lost.has(job.id)) ctx.log.warn('lease lost before completion; result discarded');
       return false;
     }
     const c = classifyError(o.thrown);
@@ -215,8 +210,8 @@ export function createExecutor(deps: ExecutorDeps) {
       failRun(db, { fence, retryable: c.retryable, code: c.code, message: c.message, retryAfterMs: c.retryAfterMs, backoff: deps.backoff }),
     );
     if (!c.retryable || out?.status === 'failed') deps.reporter?.capture(o.thrown, { tags: { runKind: job.kind, runId: job.id, code: c.code } });
-    if (!out) log().warn('lease lost before the failure was recorded');
-    else log().info({ status: out.status, code: c.code, delayMs: out.delayMs }, `run attempt failed: ${c.message}`);
+    if (!out) ctx.log.warn('lease lost before the failure was recorded');
+    else ctx.log.info({ status: out.status, code: c.code, delayMs: out.delayMs }, `run attempt failed: ${c.message}`);
     return false;
   }
 

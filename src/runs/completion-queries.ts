@@ -4,7 +4,10 @@
  * succeeded, or inconclusive when there is no gradable result.
  */
 import type { Queryable } from '../db/pool.js';
-import { attemptsById, idList } from './lease-queries.js';
+import { attemptsById, BATCH_FENCE, idList } from './lease-queries.js';
+
+/** The answer of both completion statements: the ids of the batch that matched no row (lost leases), usually none. */
+const LOST = 'SELECT ARRAY(SELECT unnest($2::bigint[]) EXCEPT SELECT id FROM done)::text[] AS lost';
 
 export interface Completion {
   id: string;
@@ -31,7 +34,7 @@ const isPlain = (d: Completion) => d.noItems === true && !d.expectsItems && d.in
  * so the usual answer is one row holding an empty array rather than a row per run for the worker to parse: on a
  * burn-down that was 20,000 rows per 20,000 runs.
  *
- * Each row reads its fence from a jsonb object of attempts keyed by id ($3; see the top of this file) and its
+ * Each row reads its fence from a jsonb object of attempts keyed by id ($3; see the top of lease-queries.ts) and its
  * outcome from a second one ($4) that holds only the runs with something to say. Most completions are plain (no
  * result, first attempt, no items): they are absent from $4, succeed without a lookup, and their items are not
  * counted; the others count theirs with a correlated subquery that CASE evaluates only for them. A handler result
@@ -70,15 +73,14 @@ export async function completeRuns(db: Queryable, workerId: string, done: Comple
            FROM (SELECT $4::jsonb -> r.id::text AS d) input
          ) o
        ), finished_at = now(), lease_expires_at = NULL
-       WHERE r.id = ANY($2::bigint[]) AND r.attempts = ($3::jsonb ->> r.id::text)::int
-         AND r.lease_owner = $1 AND r.status = 'running'
+       WHERE ${BATCH_FENCE}
        RETURNING r.id, r.status, r.attempts, r.error_message
      ),
      ev AS (
        INSERT INTO run_events (run_id, type, attempt, message)
        SELECT id, status, attempts, CASE WHEN status = 'succeeded' THEN 'Succeeded' ELSE error_message END FROM done
      )
-     SELECT ARRAY(SELECT unnest($2::bigint[]) EXCEPT SELECT id FROM done)::text[] AS lost`,
+     ${LOST}`,
     values: [workerId, idList(done), attemptsById(done), JSON.stringify(details)],
   });
   return rows[0].lost;
@@ -95,14 +97,13 @@ async function completePlainRuns(db: Queryable, workerId: string, done: Completi
     name: 'runs_complete_plain',
     text: `WITH done AS (
        UPDATE runs r SET status = 'succeeded', finished_at = now(), lease_expires_at = NULL
-       WHERE r.id = ANY($2::bigint[]) AND r.attempts = ($3::jsonb ->> r.id::text)::int
-         AND r.lease_owner = $1 AND r.status = 'running'
+       WHERE ${BATCH_FENCE}
        RETURNING r.id, r.attempts
      ),
      ev AS (
        INSERT INTO run_events (run_id, type, attempt, message) SELECT id, 'succeeded', attempts, 'Succeeded' FROM done
      )
-     SELECT ARRAY(SELECT unnest($2::bigint[]) EXCEPT SELECT id FROM done)::text[] AS lost`,
+     ${LOST}`,
     values: [workerId, idList(done), attemptsById(done)],
   });
   return rows[0].lost;

@@ -26,6 +26,13 @@ export function attemptsById(held: { id: string; attempt: number }[]): string {
   return `${json}}`;
 }
 
+/**
+ * The fence of every batched statement, over runs `r`: $1 the worker, $2 the ids (idList), $3 the attempts
+ * (attemptsById). One definition, so heartbeat, requeue and completion cannot drift apart on what "still ours" means.
+ */
+export const BATCH_FENCE = `r.id = ANY($2::bigint[]) AND r.attempts = ($3::jsonb ->> r.id::text)::int AND r.lease_owner = $1
+       AND r.status = 'running'`;
+
 /** A bigint[] literal of the runs' ids, written directly for the same reason (pg would quote each element). */
 export function idList(held: { id: string }[]): string {
   let list = '{';
@@ -113,8 +120,7 @@ export async function heartbeatRuns(
   const { rows } = await db.query({
     name: 'runs_heartbeat',
     text: `UPDATE runs r SET lease_expires_at = now() + $4 * interval '1 millisecond', heartbeat_at = now()
-     WHERE r.id = ANY($2::bigint[]) AND r.attempts = ($3::jsonb ->> r.id::text)::int AND r.lease_owner = $1
-       AND r.status = 'running'
+     WHERE ${BATCH_FENCE}
      RETURNING r.id::text AS id, r.cancel_requested_at IS NOT NULL AS cancel_requested,
        set_config('synchronous_commit', 'off', true) AS async_commit`,
     values: [workerId, idList(held), attemptsById(held), leaseMs],
@@ -231,8 +237,7 @@ export async function requeueRuns(
          lease_expires_at = NULL, run_at = now(),
          finished_at = CASE WHEN r.cancel_requested_at IS NOT NULL THEN now() END,
          interruptions = r.interruptions + CASE WHEN r.cancel_requested_at IS NOT NULL THEN 0 ELSE 1 END
-       WHERE r.id = ANY($2::bigint[]) AND r.attempts = ($3::jsonb ->> r.id::text)::int AND r.lease_owner = $1
-         AND r.status = 'running'
+       WHERE ${BATCH_FENCE}
        RETURNING r.id, r.status, r.attempts
      ),
      ev AS (
