@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { projectRoot } from '../../src/paths.js';
 import { startTestPostgres } from '../helpers/postgres-server.js';
-import { JOBS, RECOVERY_CAP_S, SAMPLES, type CrashResult, type LatencyStats } from './queue/common.js';
+import { JOBS, median, RECOVERY_CAP_S, SAMPLES, type CrashResult, type LatencyStats } from './queue/common.js';
 import { GRAPHILE_PROCESSES, graphileCrash, graphileLatency, graphileThroughput, setupGraphile } from './queue/graphile.js';
 import { OURS_CONCURRENCY, OURS_PROCESSES, oursCrash, oursLatency, oursThroughput, setupOurs } from './queue/ours.js';
 import { PGBOSS_BATCH, PGBOSS_PROCESSES, PGBOSS_WORKERS, pgbossCrash, pgbossLatency, pgbossThroughput, setupPgBoss } from './queue/pgboss.js';
@@ -43,11 +43,6 @@ const only = arg('only');
 const skip = new Set(arg('skip'));
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 /**
  * Before each round: a checkpoint, and no autovacuum still cleaning up after the previous system's round (pg-boss

@@ -3,6 +3,7 @@
  * every system goes through the same way.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { migrate } from '../../../src/db/migrate.js';
@@ -91,6 +92,23 @@ export async function waitFor<T>(probe: () => Promise<T | null | undefined | fal
     if (v) return v;
     if (Date.now() > deadline) return null;
     await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** User + system CPU seconds a process has used (Linux /proc), or 0 once it is gone. */
+export function cpuOf(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
   }
 }
 

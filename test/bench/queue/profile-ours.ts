@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { projectRoot } from '../../../src/paths.js';
 import { enqueueRuns } from '../../../src/runs/enqueue.js';
-import { burnDown, freshMigratedDatabase, JOBS, spawnChild, waitFor } from './common.js';
+import { burnDown, cpuOf, freshMigratedDatabase, JOBS, spawnChild, waitFor } from './common.js';
 
 const env = process.env;
 const procs = Number(env.BENCH_OURS_PROCESSES ?? 2);
@@ -40,15 +40,6 @@ const perf = env.PROFILE_PERF ? spawn('perf', ['record', '-F', '1999', '-a', '-g
 if (perf) await new Promise((r) => setTimeout(r, 500)); // perf needs a moment before it records
 await enqueueRuns(pool, Array.from({ length: JOBS }, (_, i) => ({ kind: 'noop', ownerId: null, payload: { i } })));
 
-/** User + system CPU seconds of a process, or 0 once it is gone. */
-const cpuOf = (pid: number) => {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return 0;
-  }
-};
 const snapshot = async () => {
   const { rows } = await pool.query(`SELECT pid, coalesce(nullif(application_name, ''), backend_type) AS app FROM pg_stat_activity`);
   const sessions = new Map<string, number>(rows.map((r) => [`${r.pid} ${r.app}`, cpuOf(r.pid)]));

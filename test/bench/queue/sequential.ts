@@ -10,18 +10,12 @@
  * Run: npx tsx test/bench/queue/sequential.ts
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { enqueueRuns } from '../../../src/runs/enqueue.js';
 import { claimRuns } from '../../../src/runs/lease-queries.js';
 import { completeRuns, type Completion } from '../../../src/runs/completion-queries.js';
-import { freshMigratedDatabase, JOBS } from './common.js';
+import { cpuOf, freshMigratedDatabase, JOBS, median } from './common.js';
 
 const ROUNDS = Number(process.env.SEQ_ROUNDS ?? 5);
-const cpuOf = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const db = await freshMigratedDatabase('bench_sequential', 3);
 const { pool } = db;
