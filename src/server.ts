@@ -12,7 +12,7 @@ import { formatIntegrationTable, integrationStatus, startupWarnings } from './in
 import { onShutdownSignal } from './shutdown.js';
 import { createReporter } from './observability/reporter.js';
 import { createLlm } from './llm/index.js';
-import { createLogger } from './logging/logger.js';
+import { createLogger } from './observability/logger.js';
 
 async function main(): Promise<void> {
   let config;

@@ -8,7 +8,7 @@ import { ConfigError, loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
 import { createLlm } from '../src/llm/index.js';
-import { createLogger } from '../src/logging/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { createReporter } from '../src/observability/reporter.js';
 import { projectRoot } from '../src/paths.js';
 import { onShutdownSignal } from '../src/shutdown.js';

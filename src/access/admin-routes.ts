@@ -54,7 +54,7 @@ export async function accessAdminRoutes(app: FastifyInstance, opts: { mailer?: M
 
   app.get('/admin/access-requests', async (_request, reply) => {
     const requests = await listRequests(app.deps.pool);
-    return reply.view('pages/admin/access-requests.njk', {
+    return reply.view('pages/access/admin-requests.njk', {
       requests,
       pendingCount: requests.filter((r) => r.status === 'pending').length,
       mailEnabled: mailer.enabled,
@@ -64,7 +64,7 @@ export async function accessAdminRoutes(app: FastifyInstance, opts: { mailer?: M
   app.get('/admin/access-requests/:id', async (request, reply) => {
     const r = await requestOr404(app, idOf(request));
     if (!isHtmx(request)) return reply.redirect('/admin/access-requests');
-    return reply.view('partials/admin/access-request.njk', { r });
+    return reply.view('partials/access/admin-request.njk', { r });
   });
 
   app.get<{ Querystring: { decision?: string } }>('/admin/access-requests/:id/confirm', async (request, reply) => {
@@ -72,8 +72,8 @@ export async function accessAdminRoutes(app: FastifyInstance, opts: { mailer?: M
     const decision = request.query.decision === 'denied' ? 'denied' : 'approved';
     if (r.status !== 'pending') throw new AppError('conflict', `This request was already ${r.status}.`);
     const context = { r, decision, mailEnabled: mailer.enabled };
-    if (isHtmx(request)) return reply.view('partials/admin/access-request-confirm.njk', context);
-    return reply.view('pages/admin/access-request-confirm.njk', context);
+    if (isHtmx(request)) return reply.view('partials/access/admin-request-confirm.njk', context);
+    return reply.view('pages/access/admin-request-confirm.njk', context);
   });
 
   app.post<{ Body: Record<string, unknown> }>('/admin/access-requests/:id/decision', async (request, reply) => {
@@ -85,8 +85,8 @@ export async function accessAdminRoutes(app: FastifyInstance, opts: { mailer?: M
       const r = await requestOr404(app, id);
       const context = { r, decision: form.values.decision, mailEnabled: mailer.enabled, note: String(form.values.note ?? ''), errors: form.errors };
       reply.status(422);
-      if (isHtmx(request)) return reply.view('partials/admin/access-request-confirm.njk', context);
-      return reply.view('pages/admin/access-request-confirm.njk', context);
+      if (isHtmx(request)) return reply.view('partials/access/admin-request-confirm.njk', context);
+      return reply.view('pages/access/admin-request-confirm.njk', context);
     }
     const r = await decideAccessRequest(accessDeps(app, request, mailer), {
       id,
@@ -95,17 +95,17 @@ export async function accessAdminRoutes(app: FastifyInstance, opts: { mailer?: M
       note: form.data.note,
     });
     request.log.info({ accessRequestId: id, decision: r.status }, 'access request decided');
-    return answer(request, reply, 'partials/admin/access-request.njk', { r, justDecided: true }, '/admin/access-requests');
+    return answer(request, reply, 'partials/access/admin-request.njk', { r, justDecided: true }, '/admin/access-requests');
   });
 
   app.get('/admin/users', async (_request, reply) => {
     const access = await listUserAccess(app.deps.config, app.deps.pool);
-    return reply.view('pages/admin/users.njk', access);
+    return reply.view('pages/access/admin-users.njk', access);
   });
 
   app.post('/admin/access-requests/:id/revoke', async (request, reply) => {
     const r = await revokeAccessRequest(accessDeps(app, request, mailer), { id: idOf(request), adminId: userOf(request).id });
     request.log.info({ accessRequestId: r.id }, 'approval revoked');
-    return answer(request, reply, 'partials/admin/approved-grant.njk', { g: r }, '/admin/users');
+    return answer(request, reply, 'partials/access/admin-approved-grant.njk', { g: r }, '/admin/users');
   });
 }

@@ -12,6 +12,6 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     const user = userOf(request);
     const usage = await usageToday(app.deps.pool, user.id, app.llm.defaultDailyCap);
     const aiConfigured = app.llm.providers().some((p) => p.enabled && p.paid);
-    return reply.view('pages/account/index.njk', { user, usage: usageView(usage), aiConfigured });
+    return reply.view('pages/site/account.njk', { user, usage: usageView(usage), aiConfigured });
   });
 }
