@@ -170,6 +170,20 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * For the two process entry points (web and worker): a bad environment prints every problem and exits with 2,
+ * so a supervisor sees a configuration error rather than a crash.
+ */
+export function loadConfigOrExit(): Readonly<Config> {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
+}
+
 /** Validates the environment once. Throws ConfigError naming every bad variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Readonly<Config> {
   const parsed = envSchema.safeParse(source);

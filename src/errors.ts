@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorReporter } from './observability/reporter.js';
+import { isHtmx } from './web/htmx.js';
 
 export type ErrorCode =
   | 'bad_request'
@@ -52,7 +53,7 @@ function codeForStatus(status: number): ErrorCode {
 }
 
 export function wantsJson(request: FastifyRequest): boolean {
-  if (request.headers['hx-request']) return false;
+  if (isHtmx(request)) return false;
   if (request.url.startsWith('/api/')) return true;
   const accept = request.headers.accept ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
@@ -100,7 +101,7 @@ export async function sendError(request: FastifyRequest, reply: FastifyReply, vi
     await reply.send({ error: { code: view.code, message: view.message, requestId: view.requestId } });
     return;
   }
-  if (request.headers['hx-request']) {
+  if (isHtmx(request)) {
     // htmx does not swap 4xx/5xx bodies by default; re-target the page's error slot so the user sees the message.
     reply.header('HX-Retarget', '#flash');
     reply.header('HX-Reswap', 'innerHTML');

@@ -2,7 +2,7 @@
  * The web process: config -> database -> migrations -> app -> listen, and a graceful stop on SIGTERM/SIGINT.
  */
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { migrate } from './db/migrate.js';
 import { loadAppSecrets } from './auth/secrets.js';
 import { openDatabase } from './db/open.js';
@@ -15,16 +15,7 @@ import { createLlm } from './llm/index.js';
 import { createLogger } from './observability/logger.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const db = await openDatabase(config, { applicationName: 'bench-web', log: (m) => console.log(m) });
   await migrate(db.pool, { log: (m) => console.log(m) });
   const synced = await syncBank(db.pool, loadBank());

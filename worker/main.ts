@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfigOrExit } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
 import { createLlm } from '../src/llm/index.js';
@@ -20,16 +20,7 @@ import { createRegistry, registry as baseRegistry } from './handlers/index.js';
 import { startWorker } from './runtime.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const log = createLogger(config, 'worker');
   if (!config.databaseUrl) {
     // Two processes cannot share one embedded data folder; `npm start` starts Postgres once and passes the URL.

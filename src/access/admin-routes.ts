@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { requireAdmin, userOf } from '../auth/current-user.js';
 import { AppError } from '../errors.js';
 import { parseForm } from '../web/forms.js';
+import { isHtmx } from '../web/htmx.js';
 import { createMailer, type Mailer } from './notify.js';
 import { getRequest, listRequests, type AccessRequest } from './queries.js';
 import { accessDeps } from './routes.js';
@@ -39,8 +40,6 @@ async function requestOr404(app: FastifyInstance, id: string): Promise<AccessReq
   if (!found) throw new AppError('not_found', 'No such access request.');
   return found;
 }
-
-const isHtmx = (request: FastifyRequest) => Boolean(request.headers['hx-request']);
 
 /** An htmx call gets the changed fragment; a plain form post goes back to the page it came from (post/redirect/get). */
 async function answer(request: FastifyRequest, reply: FastifyReply, fragment: string, context: object, back: string) {

@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { requireAdmin, userOf } from '../auth/current-user.js';
 import { notFound } from '../errors.js';
 import { parseForm } from '../web/forms.js';
+import { isHtmx } from '../web/htmx.js';
+import { diagnosticsEnabled } from '../web/security.js';
 import { listUsageToday, resetUsageToday, setUserCap, type UserUsageRow } from './budget.js';
 import { PRICE_TABLE } from './prices.js';
 import { ALL_PROMPTS } from './prompts/index.js';
@@ -34,9 +36,8 @@ export async function llmAdminRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', requireAdmin);
 
   const config = app.deps.config;
-  // Diagnostics that spend real tokens stay off in production unless the operator opts in, as in the original.
-  const testAllowed = config.sentry.environment !== 'prod' || config.diagnosticsEnabled;
-  const isHtmx = (request: FastifyRequest) => Boolean(request.headers['hx-request']);
+  // The test button spends real tokens, so it follows the same gate as the diagnostics routes.
+  const testAllowed = diagnosticsEnabled(config);
 
   const providersPage = (reply: FastifyReply, extra: Record<string, unknown> = {}) =>
     reply.view('pages/llm/providers.njk', {

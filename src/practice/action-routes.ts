@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { requireUser, userOf } from '../auth/current-user.js';
 import { parseForm } from '../web/forms.js';
 import { askAiHint, revealHint } from './hints.js';
-import { problemPageView, renderAttemptFragment, wantsFragment } from './render.js';
+import { problemPageView, renderAttemptFragment } from './render.js';
+import { wantsFragment } from '../web/htmx.js';
 import { getProblem, giveUp, loadProblemPage, MAX_SUBMISSION_CHARS, submitAttempt, SubmissionError, type PracticeDeps } from './service.js';
 import { insertReport, saveDraft, saveNotes } from './state-queries.js';
 

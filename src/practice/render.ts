@@ -7,11 +7,6 @@ import { crossOriginIsolate } from '../web/isolation.js';
 import { attemptView } from './attempt-view.js';
 import { attemptFor, loadProblemPage, type PracticeDeps } from './service.js';
 
-/** htmx asked for a fragment (and is not restoring history, which needs the whole page). */
-export function wantsFragment(request: FastifyRequest): boolean {
-  return Boolean(request.headers['hx-request']) && !request.headers['hx-history-restore-request'];
-}
-
 /**
  * The problem page is cross-origin isolated so the in-browser runner can interrupt a runaway loop without
  * restarting Python (see src/web/isolation.ts); every route that renders it goes through here.

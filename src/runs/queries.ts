@@ -2,11 +2,10 @@
  * Reading runs for pages, and cancelling them. Every function takes the executor first (pool or transaction).
  */
 import type { Queryable } from '../db/pool.js';
-import { CANCEL_CHANNEL, RUN_COLUMNS, rowToRun, type ItemStatus, type Run, type RunEvent, type RunItem } from './types.js';
+import { CANCEL_CHANNEL, isRunId, RUN_COLUMNS, rowToRun, type ItemStatus, type Run, type RunEvent, type RunItem } from './types.js';
 
 export async function getRun(db: Queryable, id: string): Promise<Run | null> {
-  // Ids are bigints; anything else is simply "not found", never a 500 from a bad cast.
-  if (!/^\d{1,18}$/.test(id)) return null;
+  if (!isRunId(id)) return null;
   const { rows } = await db.query(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1`, [id]);
   return rows[0] ? rowToRun(rows[0]) : null;
 }
@@ -61,7 +60,7 @@ export type CancelOutcome = 'canceled' | 'cancel_requested' | 'already_finished'
  * concurrent claim and the cancel serialise: whichever wins, the CASE below sees the status it left behind.
  */
 export async function cancelRun(db: Queryable, id: string, byUserId: string | null): Promise<CancelOutcome> {
-  if (!/^\d{1,18}$/.test(id)) return 'not_found';
+  if (!isRunId(id)) return 'not_found';
   const { rows } = await db.query<{ status: string | null; live: boolean }>(
     `WITH target AS (
        SELECT id, status FROM runs WHERE id = $1 AND status IN ('queued', 'running') FOR UPDATE

@@ -6,18 +6,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireAdmin, requireUser, userOf } from '../auth/current-user.js';
 import { AppError } from '../errors.js';
+import { isHtmx } from '../web/htmx.js';
+import { isRunId } from './types.js';
 import { cancelRunAs, runList, runPage, startDemoRun, workersPage } from './service.js';
 
 interface IdParams {
   id: string;
 }
 
-const isHtmx = (request: FastifyRequest) => Boolean(request.headers['hx-request']);
-
 function beforeOf(request: FastifyRequest): string | undefined {
   const before = (request.query as { before?: string }).before;
   if (before === undefined || before === '') return undefined;
-  if (!/^\d{1,18}$/.test(before)) throw new AppError('bad_request', 'The "before" parameter must be a run id.');
+  if (!isRunId(before)) throw new AppError('bad_request', 'The "before" parameter must be a run id.');
   return before;
 }
 

@@ -18,6 +18,9 @@ export const CANCEL_CHANNEL = 'bench_run_cancel';
 /** Kinds name handlers and result templates, so they must be path-safe (the table has the same CHECK). */
 export const KIND_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
 
+/** Run ids are the digits of a bigint: anything else is "not found" or a 400, never a 500 from a bad cast. */
+export const isRunId = (id: string): boolean => /^\d{1,18}$/.test(id);
+
 export type ItemStatus = 'pass' | 'fail' | 'error' | 'skipped';
 
 export interface Run {

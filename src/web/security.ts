@@ -8,7 +8,7 @@ import helmet, { type HelmetOptions } from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, RouteOptions, onRequestHookHandler } from 'fastify';
 import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 
 /**
  * The Content-Security-Policy. Scripts only from our own origin: no inline scripts, no eval, no CDN.
@@ -68,8 +68,6 @@ export const isDiagnosticsPath = (url: string) => /^\/__(sentry|claude)(\/|$)/.t
 export function diagnosticsEnabled(config: Config): boolean {
   return config.sentry.environment !== 'prod' || config.diagnosticsEnabled;
 }
-
-const notFound = () => new AppError('not_found', 'Page not found');
 
 /**
  * Runs as the route's first onRequest hook, after the auth plugin has set request.user and before CSRF checks, body
