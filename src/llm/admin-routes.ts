@@ -10,7 +10,7 @@ import { notFound } from '../errors.js';
 import { parseForm } from '../web/forms.js';
 import { isHtmx } from '../web/htmx.js';
 import { diagnosticsEnabled } from '../web/security.js';
-import { listUsageToday, resetUsageToday, setUserCap, type UserUsageRow } from './budget.js';
+import { listUsageToday, resetUsageToday, setUserCap, type UserUsageRow } from './budget-queries.js';
 import { PRICE_TABLE } from './prices.js';
 import { ALL_PROMPTS } from './prompts/index.js';
 import { providerCheckPrompt } from './prompts/provider-check.js';

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Queryable } from '../db/pool.js';
 import type { ErrorReporter } from '../observability/reporter.js';
-import { releaseReservation, reserveTokens, settleReservation, type Reservation } from './budget.js';
+import { releaseReservation, reserveTokens, settleReservation, type Reservation } from './budget-queries.js';
 import { fallbackNotice, LlmError } from './errors.js';
 import { FEATURE_SETTINGS } from './features.js';
 import { reservationFor, totalTokens } from './prices.js';

@@ -1,7 +1,7 @@
 /**
  * Today's usage as the pages show it: numbers formatted once here, so the account page and the admin page agree.
  */
-import type { DailyUsage } from './budget.js';
+import type { DailyUsage } from './budget-queries.js';
 
 export interface UsageView {
   used: string;

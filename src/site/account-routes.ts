@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { requireUser, userOf } from '../auth/current-user.js';
-import { usageToday } from '../llm/budget.js';
+import { usageToday } from '../llm/budget-queries.js';
 import { usageView } from '../llm/usage-view.js';
 
 export async function accountRoutes(app: FastifyInstance): Promise<void> {

@@ -11,7 +11,7 @@ import {
   settleReservation,
   setUserCap,
   usageToday,
-} from '../../../src/llm/budget.js';
+} from '../../../src/llm/budget-queries.js';
 import { reservationFor } from '../../../src/llm/prices.js';
 import { anthropic, FAKE_ANTHROPIC_KEY, startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic.js';
 import { useTestDatabase } from '../../helpers/db.js';
