@@ -7,6 +7,7 @@
 import { randomInt } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { listen } from '../src/db/notify.js';
 import { normaliseDatabaseUrl } from '../src/db/pool.js';
 import { tryLivenessLock } from '../src/runs/worker-queries.js';
 
@@ -58,7 +59,7 @@ export async function startListener(opts: ListenerOptions): Promise<Listener> {
         }
         if (i === 20) throw new Error('could not take a liveness lock');
       }
-      for (const ch of opts.channels) await c.query(`LISTEN ${pg.escapeIdentifier(ch)}`);
+      for (const ch of opts.channels) await listen(c, ch);
     } catch (err) {
       await c.end().catch(() => {});
       throw err;

@@ -9,7 +9,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
 import { createPool } from '../src/db/pool.js';
-import { claimRuns, heartbeatRuns, requeueRuns } from '../src/runs/lease-queries.js';
+import { claimRuns, heartbeatRuns, requeueRuns, tuneClaimSession } from '../src/runs/lease-queries.js';
 import { CANCEL_CHANNEL, RUNS_CHANNEL } from '../src/runs/types.js';
 import { pruneWorkers, registerWorker, removeWorker, sweepLostRuns, touchWorker } from '../src/runs/worker-queries.js';
 import { LeaseLostError, RunCanceledError, ShutdownError } from './errors.js';
@@ -59,20 +59,15 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     reporter: opts.reporter,
     cancelArrivedEarly: (id) => earlyCancels.delete(id),
   });
-  // Claims get a session of their own (the loop makes one claim at a time) whose planner can only walk the claim
-  // index in order. Right after a bulk enqueue the table has no statistics yet; the planner then guesses "a row or
-  // two" and scans and sorts the whole backlog on every claim instead of reading the first LIMIT entries.
-  // The session also commits asynchronously: it only ever claims, and a claim lost in a crash is harmless (see
-  // claimRuns). The settings are SET once per connection rather than passed as the "options" startup parameter,
-  // which session poolers may refuse; they are sent before the connection's first claim (not queued behind it from
-  // a 'connect' listener, which pg deprecates).
+  // Claims get a session of their own (the loop makes one claim at a time), tuned by tuneClaimSession before the
+  // connection's first claim (not queued behind it from a 'connect' listener, which pg deprecates).
   const claimPool = createPool(opts.databaseUrl, { max: 1, applicationName: 'bench-worker-claim' });
   const tuned = new WeakSet<pg.PoolClient>();
   async function claim(limit: number) {
     const client = await claimPool.connect();
     try {
       if (!tuned.has(client)) {
-        await client.query('SET enable_bitmapscan = off; SET enable_sort = off; SET synchronous_commit = off');
+        await tuneClaimSession(client);
         tuned.add(client);
       }
       const runs = await claimRuns(client, { workerId, kinds, limit, leaseMs: config.leaseMs });

@@ -9,3 +9,13 @@ export async function upsertUser(db: Queryable, user: { id: string; email: strin
     [user.id, user.email, user.displayName],
   );
 }
+
+/** Keeps the first value written under a name: a second process booting at the same time leaves it alone. */
+export async function insertSecretIfAbsent(db: Queryable, name: string, valueJson: string): Promise<void> {
+  await db.query('INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, valueJson]);
+}
+
+export async function getSecret<T>(db: Queryable, name: string): Promise<T | undefined> {
+  const { rows } = await db.query<{ value: T }>('SELECT value FROM app_secrets WHERE name = $1', [name]);
+  return rows[0]?.value;
+}

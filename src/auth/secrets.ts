@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type CryptoKey } from 'jose';
 import type { Queryable } from '../db/pool.js';
+import { getSecret, insertSecretIfAbsent } from './queries.js';
 
 export interface LocalSigningKey {
   kid: string;
@@ -20,12 +21,8 @@ export interface AppSecrets {
 
 /** Insert-if-absent then read, so two processes booting together end up with the same value. */
 async function getOrCreate<T>(db: Queryable, name: string, make: () => Promise<T>): Promise<T> {
-  await db.query('INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
-    name,
-    JSON.stringify(await make()),
-  ]);
-  const { rows } = await db.query<{ value: T }>('SELECT value FROM app_secrets WHERE name = $1', [name]);
-  return rows[0]!.value;
+  await insertSecretIfAbsent(db, name, JSON.stringify(await make()));
+  return (await getSecret<T>(db, name))!;
 }
 
 const newCookieSecret = async () => randomBytes(32).toString('base64url');

@@ -8,9 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { migrationsDir as defaultDir } from '../paths.js';
-
-/** Arbitrary but fixed: every Bench process contends for the same lock. */
-const MIGRATION_LOCK_KEY = 4_242_001;
+import { MIGRATION_LOCK_KEY } from './locks.js';
 
 export class MigrationError extends Error {
   constructor(message: string) {

@@ -14,7 +14,7 @@ import { listUsageToday, resetUsageToday, setUserCap, type UserUsageRow } from '
 import { PRICE_TABLE } from './prices.js';
 import { ALL_PROMPTS } from './prompts/index.js';
 import { providerCheckPrompt } from './prompts/provider-check.js';
-import { listRecentCalls } from './telemetry.js';
+import { listRecentCalls } from './telemetry-queries.js';
 import type { CompleteResult } from './types.js';
 import { usageView } from './usage-view.js';
 

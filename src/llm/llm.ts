@@ -19,7 +19,8 @@ import { ANTHROPIC } from './providers/anthropic.js';
 import { OFFLINE } from './providers/offline.js';
 import { checkRequestFits, createDefaultRegistry, type ProviderRegistry } from './registry.js';
 import { defaultRetryPolicy, withRetries, type RetryPolicy } from './retry.js';
-import { createEvents, insertLlmCall, zeroUsage, type CallRecord } from './telemetry.js';
+import { createEvents, zeroUsage } from './telemetry.js';
+import { insertLlmCall, type CallRecord } from './telemetry-queries.js';
 import type {
   CompleteOptions,
   CompleteResult,

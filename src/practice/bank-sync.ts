@@ -4,6 +4,7 @@
  * from problem_versions, so an attempt is judged against the tests of the version it was made against.
  */
 import type pg from 'pg';
+import { advisoryXactLock, BANK_SYNC_LOCK_KEY } from '../db/locks.js';
 import { withTransaction } from '../db/pool.js';
 import type { Bank } from './bank.js';
 import { deactivateMissingProblems, insertProblemVersion, upsertProblem } from './queries.js';
@@ -14,12 +15,9 @@ export interface SyncResult {
   deactivated: number;
 }
 
-/** Arbitrary but fixed: web and worker booting together sync one at a time instead of racing on the same rows. */
-const SYNC_LOCK_KEY = 4_242_006;
-
 export async function syncBank(pool: pg.Pool, bank: Bank): Promise<SyncResult> {
   return withTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [SYNC_LOCK_KEY]);
+    await advisoryXactLock(client, BANK_SYNC_LOCK_KEY);
     let newVersions = 0;
     for (const p of bank.problems) {
       const { hash, statementBody: _derived, ...content } = p;

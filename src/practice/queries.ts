@@ -3,6 +3,7 @@
  * Per-user state (drafts, notes, hints) and reports are in state-queries.ts.
  */
 import type { Queryable } from '../db/pool.js';
+import { LIVE_STATUSES } from '../runs/types.js';
 import type { Kind, Problem, ProblemContent } from './bank.js';
 
 export async function upsertProblem(db: Queryable, p: Problem): Promise<void> {
@@ -66,7 +67,7 @@ export interface AttemptRow {
 const ATTEMPT_COLUMNS = `id, user_id AS "userId", slug, version_hash AS "versionHash", kind, submission, status, result, score,
   review, hints_used AS "hintsUsed", ai_hints_used AS "aiHintsUsed", run_id AS "runId", created_at AS "createdAt",
   graded_at AS "gradedAt",
-  (status = 'pending' AND EXISTS (SELECT 1 FROM runs r WHERE r.id = attempts.run_id AND r.status NOT IN ('queued', 'running')))
+  (status = 'pending' AND EXISTS (SELECT 1 FROM runs r WHERE r.id = attempts.run_id AND r.status NOT IN (${LIVE_STATUSES.map((s) => `'${s}'`).join(', ')})))
     AS "notGraded"`;
 
 export interface NewAttempt {

@@ -4,11 +4,12 @@
  */
 import type { Queryable } from '../db/pool.js';
 import { getRun } from '../runs/queries.js';
+import { anyWorkerAliveFor } from '../runs/worker-queries.js';
 import type { RunStatus } from '../runs/types.js';
 import { GRADE_RUN_KIND } from './kinds.js';
 
 /** Workers heartbeat every third of their lease (30 s by default); this much silence means none is running. */
-export const WORKER_FRESH_SECONDS = 60;
+const WORKER_FRESH_SECONDS = 60;
 
 export interface GradingRunState {
   id: string;
@@ -33,12 +34,5 @@ export async function gradingRunState(db: Queryable, runId: string): Promise<Gra
 }
 
 export async function graderWorkerAlive(db: Queryable): Promise<boolean> {
-  const { rows } = await db.query<{ alive: boolean }>(
-    `SELECT EXISTS (
-       SELECT 1 FROM worker_heartbeats
-        WHERE last_seen_at > now() - make_interval(secs => $1) AND NOT stopping AND $2 = ANY (kinds)
-     ) AS alive`,
-    [WORKER_FRESH_SECONDS, GRADE_RUN_KIND],
-  );
-  return rows[0]?.alive ?? false;
+  return anyWorkerAliveFor(db, GRADE_RUN_KIND, WORKER_FRESH_SECONDS);
 }

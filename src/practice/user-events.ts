@@ -5,13 +5,14 @@
  * session; while it is down the cache is off, and it is flushed on reconnect because notifications were missed.
  */
 import type pg from 'pg';
+import { listen, notify } from '../db/notify.js';
 import type { Queryable } from '../db/pool.js';
 
 export const PRACTICE_USER_CHANNEL = 'bench_practice_user';
 
 /** Inside a transaction the notification is delivered on commit, so listeners never see a change before it exists. */
 export async function notifyUserChanged(db: Queryable, userId: string): Promise<void> {
-  await db.query('SELECT pg_notify($1, $2)', [PRACTICE_USER_CHANNEL, userId]);
+  await notify(db, PRACTICE_USER_CHANNEL, userId);
 }
 
 export interface UserChangeListener {
@@ -59,7 +60,7 @@ export function listenUserChanges(pool: pg.Pool, opts: ListenOptions): UserChang
         opts.log?.warn({ err }, 'practice listener connection lost');
         lost(err);
       });
-      await c.query(`LISTEN ${PRACTICE_USER_CHANNEL}`);
+      await listen(c, PRACTICE_USER_CHANNEL);
       if (closed) {
         c.release(true);
         return;

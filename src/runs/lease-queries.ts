@@ -57,6 +57,17 @@ export interface ClaimedRun {
 }
 
 /**
+ * Tunes a session that only ever claims (worker/claimer.ts gives claims a session of their own): its planner can
+ * only walk the claim index in order, because right after a bulk enqueue the table has no statistics yet and the
+ * planner guesses "a row or two", then scans and sorts the whole backlog on every claim instead of reading the
+ * first LIMIT entries. It also commits asynchronously: a claim lost in a crash is harmless (see claimRuns). SET once
+ * per connection rather than passed as the "options" startup parameter, which session poolers may refuse.
+ */
+export async function tuneClaimSession(db: Queryable): Promise<void> {
+  await db.query('SET enable_bitmapscan = off; SET enable_sort = off; SET synchronous_commit = off');
+}
+
+/**
  * Claims up to `limit` due runs of the given kinds. SKIP LOCKED lets concurrent claimers take disjoint rows without
  * waiting on each other; the CTE feeds the UPDATE so selection and lease are one atomic statement. The partial
  * index runs_claim_idx is already in (priority, run_at, id) order, so the LIMIT reads only its first entries.

@@ -6,6 +6,8 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const TERMINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['succeeded', 'failed', 'canceled', 'inconclusive']);
 export const isTerminal = (status: RunStatus): boolean => TERMINAL_STATUSES.has(status);
+/** A run in one of these may still change: another area's SQL that asks "is it over?" lists these. */
+export const LIVE_STATUSES = RUN_STATUSES.filter((s) => !TERMINAL_STATUSES.has(s));
 
 /**
  * NOTIFY channel for "runs are available": enqueue, shutdown requeues and sweeps send it; workers LISTEN. A retry is

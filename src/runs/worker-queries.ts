@@ -2,14 +2,10 @@
  * Worker bookkeeping: the worker_heartbeats rows, the liveness lock, and the sweeper that rescues runs from dead
  * or stuck workers.
  */
+import { LIVENESS_LOCK_CLASS } from '../db/locks.js';
 import type { Queryable } from '../db/pool.js';
 import { RUNS_CHANNEL } from './types.js';
 
-/**
- * First key of the two-int advisory lock each worker holds for as long as its LISTEN connection lives; the second
- * key is the worker's liveness_key. Distinct from the migrations' one-bigint lock (different lock key space).
- */
-export const LIVENESS_LOCK_CLASS = 4_242_002;
 
 export interface WorkerInfo {
   workerId: string;
@@ -127,4 +123,16 @@ export async function sweepLostRuns(db: Queryable): Promise<SweepResult> {
     [LIVENESS_LOCK_CLASS, LIVENESS_GRACE_MS],
   );
   return rows[0];
+}
+
+/** True when a worker that handles `kind` has heartbeated within `freshSeconds` and is not shutting down. */
+export async function anyWorkerAliveFor(db: Queryable, kind: string, freshSeconds: number): Promise<boolean> {
+  const { rows } = await db.query<{ alive: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM worker_heartbeats
+        WHERE last_seen_at > now() - make_interval(secs => $1) AND NOT stopping AND $2 = ANY (kinds)
+     ) AS alive`,
+    [freshSeconds, kind],
+  );
+  return rows[0]?.alive ?? false;
 }
