@@ -1,23 +1,26 @@
 /**
- * A running worker, wired from its parts: the listener (LISTEN + liveness lock), the claim loop, the executor,
- * heartbeats (every third of the lease), the sweeper, and graceful shutdown. main.ts starts one per process; the
- * benchmark starts one in-process to time enqueue-to-handler latency.
+ * A running worker, wired from its parts: the listener (LISTEN + liveness lock), the claim session (claimer.ts),
+ * the claim loop, the executor, the leases of the runs in hand (leases.ts: heartbeats every third of the lease),
+ * the sweeper (sweeper.ts), and graceful shutdown. main.ts starts one per process; the benchmark starts one
+ * in-process to time enqueue-to-handler latency.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
-import { createPool } from '../src/db/pool.js';
-import { claimRuns, heartbeatRuns, requeueRuns, tuneClaimSession } from '../src/runs/lease-queries.js';
+import { requeueRuns } from '../src/runs/lease-queries.js';
 import { CANCEL_CHANNEL, RUNS_CHANNEL } from '../src/runs/types.js';
-import { pruneWorkers, registerWorker, removeWorker, sweepLostRuns, touchWorker } from '../src/runs/worker-queries.js';
-import { LeaseLostError, RunCanceledError, ShutdownError } from './errors.js';
+import { registerWorker, removeWorker, touchWorker } from '../src/runs/worker-queries.js';
+import { ShutdownError } from './errors.js';
 import type { ErrorReporter } from '../src/observability/reporter.js';
+import { createClaimer } from './claimer.js';
 import { createExecutor, type HeldRun } from './executor.js';
 import type { HandlerRegistry } from './handlers/index.js';
+import { createLeases } from './leases.js';
 import { startListener } from './listener.js';
 import { createLoop } from './loop.js';
+import { startSweeper } from './sweeper.js';
 
 export interface WorkerOptions {
   pool: pg.Pool;
@@ -43,12 +46,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const kinds = [...opts.registry.keys()];
   const held = new Map<string, HeldRun>();
-  // A cancel can reach this process between a claim's commit and its result (the NOTIFY comes on another session):
-  // the run is not held yet, so the cancel is remembered for a while and applied when the run is taken in hand.
-  const earlyCancels = new Map<string, number>();
-  let stopping = false;
   const info = { workerId, host: hostname(), pid: process.pid, version: opts.version, kinds, concurrency: config.concurrency };
 
+  const leases = createLeases({ pool, workerId, held, leaseMs: config.leaseMs, log });
   const executor = createExecutor({
     db: pool,
     workerId,
@@ -57,31 +57,13 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     held,
     backoff: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
     reporter: opts.reporter,
-    cancelArrivedEarly: (id) => earlyCancels.delete(id),
+    cancelArrivedEarly: leases.cancelArrivedEarly,
   });
-  // Claims get a session of their own (the loop makes one claim at a time), tuned by tuneClaimSession before the
-  // connection's first claim (not queued behind it from a 'connect' listener, which pg deprecates).
-  const claimPool = createPool(opts.databaseUrl, { max: 1, applicationName: 'bench-worker-claim' });
-  const tuned = new WeakSet<pg.PoolClient>();
-  async function claim(limit: number) {
-    const client = await claimPool.connect();
-    try {
-      if (!tuned.has(client)) {
-        await tuneClaimSession(client);
-        tuned.add(client);
-      }
-      const runs = await claimRuns(client, { workerId, kinds, limit, leaseMs: config.leaseMs });
-      client.release();
-      return runs;
-    } catch (err) {
-      client.release(err as Error); // a failed session is discarded; its replacement is tuned on first use
-      throw err;
-    }
-  }
+  const claimer = createClaimer({ databaseUrl: opts.databaseUrl, workerId, kinds, leaseMs: config.leaseMs });
   const loop = createLoop({
     concurrency: config.concurrency,
     pollMs: config.pollMs,
-    claim,
+    claim: claimer.claim,
     handle: (job) => executor.run(job),
     onError: (err) => {
       log.error({ err }, 'worker loop error');
@@ -95,7 +77,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     log,
     onNotification(channel, payload) {
       if (channel === RUNS_CHANNEL) loop.wake();
-      else if (channel === CANCEL_CHANNEL) cancelRun(payload);
+      else if (channel === CANCEL_CHANNEL) leases.cancelRun(payload);
     },
     onReconnect(livenessKey) {
       registerWorker(pool, { ...info, livenessKey }).catch((err) => log.error({ err }, 'worker re-register failed'));
@@ -104,103 +86,61 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   });
   await registerWorker(pool, { ...info, livenessKey: listener.livenessKey });
 
-  function cancelRun(id: string): void {
-    if (held.has(id)) return abortRun(id, new RunCanceledError(id));
-    const now = Date.now();
-    for (const [k, at] of earlyCancels) if (now - at > 10_000) earlyCancels.delete(k);
-    earlyCancels.set(id, now);
-  }
-
-  function abortRun(id: string, reason: Error): void {
-    const h = held.get(id);
-    h?.controller.abort(reason); // a second abort (cancel after lease loss, say) keeps the first reason
-  }
-
-  async function heartbeat(): Promise<void> {
-    const list = [...held.values()];
-    try {
-      const alive = new Map((await heartbeatRuns(pool, workerId, list.map((h) => h.fence), config.leaseMs)).map((r) => [r.id, r]));
-      const now = Date.now();
-      for (const h of list) {
-        if (held.get(h.fence.id) !== h) continue; // finished meanwhile
-        const row = alive.get(h.fence.id);
-        if (!row) abortRun(h.fence.id, new LeaseLostError(h.fence.id, h.fence.attempt));
-        else {
-          h.extendedAt = now;
-          if (row.cancelRequested) abortRun(h.fence.id, new RunCanceledError(h.fence.id));
-        }
-      }
-    } catch (err) {
-      log.warn({ err }, 'heartbeat failed');
-    }
-    // Self-fencing: without a successful heartbeat for a whole lease, another worker may own the run by now.
-    for (const h of held.values()) {
-      if (Date.now() - h.extendedAt > config.leaseMs) abortRun(h.fence.id, new LeaseLostError(h.fence.id, h.fence.attempt));
-    }
-  }
-
-  let lastPrune = 0;
-  async function sweep(): Promise<void> {
-    try {
-      // Alive, through the pool: the sweepers' other sign of life (the liveness lock) lapses while the LISTEN
-      // session reconnects, and a worker silent for LIVENESS_GRACE_MS as well is taken for dead.
-      await touchWorker(pool, workerId, held.size, stopping);
-      const r = await sweepLostRuns(pool);
-      if (r.requeued + r.failed + r.canceled > 0) log.info(r, 'swept runs of lost workers');
-      if (Date.now() - lastPrune > 60_000) {
-        lastPrune = Date.now();
-        await pruneWorkers(pool, 3600);
-      }
-    } catch (err) {
-      log.warn({ err }, 'sweep failed');
-    }
-  }
-
-  const heartbeatTimer = setInterval(() => void heartbeat(), Math.max(100, Math.floor(config.leaseMs / 3)));
-  // Sweeping is cheap (partial index on running runs), so do it often: a dead worker's runs move within ~1 s.
-  const sweepMs = Math.min(1000, config.leaseMs / 4);
-  let sweepTimer: NodeJS.Timeout | undefined;
-  const armSweep = () => {
-    sweepTimer = setTimeout(() => void sweep().finally(() => !stopping && armSweep()), sweepMs * (0.75 + Math.random() / 2));
-  };
-  armSweep();
+  leases.start();
+  const sweeper = startSweeper({ pool, workerId, leaseMs: config.leaseMs, log, inHand: () => held.size });
   loop.start();
   log.info({ workerId, kinds, concurrency: config.concurrency, leaseMs: config.leaseMs }, 'worker started');
 
-  return {
-    workerId,
-    held: () => held.size,
-    async shutdown() {
-      stopping = true;
-      clearTimeout(sweepTimer);
-      await loop.stop();
-      await touchWorker(pool, workerId, held.size, true).catch(() => {});
-      log.info({ inHand: held.size, graceMs: config.shutdownGraceMs }, 'worker stopping: no more claims');
-      let graceTimer: NodeJS.Timeout | undefined;
-      const finished = await Promise.race([
-        loop.drained().then(() => true),
-        new Promise<boolean>((r) => (graceTimer = setTimeout(() => r(false), config.shutdownGraceMs))),
-      ]);
-      clearTimeout(graceTimer);
-      if (!finished) {
-        for (const id of held.keys()) abortRun(id, new ShutdownError());
-        // Handlers that honour their signal settle at once; one that ignores it is not waited for long.
-        await Promise.race([loop.drained(), new Promise((r) => setTimeout(r, 1000))]);
-      }
-      await executor.idle();
-      const rest = [...held.values()].map((h) => h.fence);
-      if (rest.length > 0) {
-        const n = await requeueRuns(pool, workerId, rest, 'Worker shut down: back in the queue').catch((err) => {
-          log.error({ err }, 'requeue on shutdown failed; the sweeper will requeue these runs');
-          return 0;
-        });
-        log.info({ requeued: n }, 'runs put back in the queue');
-      }
-      clearInterval(heartbeatTimer);
-      await removeWorker(pool, workerId).catch(() => {});
-      await listener.close();
-      await claimPool.end();
-      log.info('worker stopped');
-    },
-  };
+  const parts = { pool, workerId, held, config, log, sweeper, loop, leases, executor, listener, claimer };
+  return { workerId, held: () => held.size, shutdown: () => shutdown(parts) };
+}
+
+interface WorkerParts {
+  pool: pg.Pool;
+  workerId: string;
+  held: Map<string, HeldRun>;
+  config: Config['worker'];
+  log: Logger;
+  sweeper: ReturnType<typeof startSweeper>;
+  loop: ReturnType<typeof createLoop>;
+  leases: ReturnType<typeof createLeases>;
+  executor: ReturnType<typeof createExecutor>;
+  listener: Awaited<ReturnType<typeof startListener>>;
+  claimer: ReturnType<typeof createClaimer>;
+}
+
+/** Stop claiming, let handlers finish within the grace period, abort and requeue the rest, deregister. */
+async function shutdown(p: WorkerParts): Promise<void> {
+  const { pool, workerId, held, config, log, loop, leases, executor } = p;
+  p.sweeper.stop();
+  await loop.stop();
+  await touchWorker(pool, workerId, held.size, true).catch(() => {});
+  log.info({ inHand: held.size, graceMs: config.shutdownGraceMs }, 'worker stopping: no more claims');
+  if (!(await drainWithin(loop.drained(), config.shutdownGraceMs))) {
+    for (const id of held.keys()) leases.abortRun(id, new ShutdownError());
+    // Handlers that honour their signal settle at once; one that ignores it is not waited for long.
+    await drainWithin(loop.drained(), 1000);
+  }
+  await executor.idle();
+  const rest = [...held.values()].map((h) => h.fence);
+  if (rest.length > 0) {
+    const n = await requeueRuns(pool, workerId, rest, 'Worker shut down: back in the queue').catch((err) => {
+      log.error({ err }, 'requeue on shutdown failed; the sweeper will requeue these runs');
+      return 0;
+    });
+    log.info({ requeued: n }, 'runs put back in the queue');
+  }
+  leases.stop();
+  await removeWorker(pool, workerId).catch(() => {});
+  await p.listener.close();
+  await p.claimer.close();
+  log.info('worker stopped');
+}
+
+/** True when `drained` settles within `ms`; the timer is cleared either way. */
+async function drainWithin(drained: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const finished = await Promise.race([drained.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
+  clearTimeout(timer);
+  return finished;
 }
