@@ -60,10 +60,6 @@ export class LlmError extends Error {
   }
 }
 
-export function isLlmError(err: unknown): err is LlmError {
-  return err instanceof LlmError;
-}
-
 /** What the user reads above an offline answer, by why the offline path answered. */
 export function fallbackNotice(kind: LlmErrorKind, offlineLabel: string): string {
   switch (kind) {

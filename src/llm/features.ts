@@ -35,7 +35,3 @@ export const FEATURE_SETTINGS: Readonly<Record<LlmFeature, FeatureSettings>> = {
   benchmark_run: { tier: 'default', offlineLabel: 'the offline baseline' },
   provider_test: { tier: 'cheap', offlineLabel: 'the offline answer' },
 };
-
-export function isLlmFeature(value: string): value is LlmFeature {
-  return (LLM_FEATURES as readonly string[]).includes(value);
-}

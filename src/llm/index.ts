@@ -7,23 +7,6 @@
  *
  * See docs/llm.md.
  */
-export { createLlm, type Llm, type LlmDeps } from './llm.js';
-export { LLM_FEATURES, FEATURE_SETTINGS, isLlmFeature, type LlmFeature } from './features.js';
-export { LlmError, LLM_ERROR_KINDS, type LlmErrorKind } from './errors.js';
-export { definePrompt, type PromptDefinition } from './prompts/define.js';
-export { PRICE_TABLE } from './prices.js';
-export { ProviderRegistry } from './registry.js';
-export type {
-  ChatMessage,
-  CompleteOptions,
-  CompleteResult,
-  InvokeRequest,
-  InvokeResult,
-  LlmLogger,
-  LlmProvider,
-  ModelChoice,
-  OfflineAnswer,
-  PromptPayload,
-  ProviderStatus,
-  TokenUsage,
-} from './types.js';
+export { createLlm, type Llm } from './llm.js';
+export { LLM_FEATURES, FEATURE_SETTINGS } from './features.js';
+export { LlmError } from './errors.js';

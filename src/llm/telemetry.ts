@@ -27,5 +27,3 @@ export function createEvents(log: LlmLogger) {
     },
   };
 }
-
-export type LlmEvents = ReturnType<typeof createEvents>;

@@ -42,7 +42,6 @@ const meta = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
-export type ProblemMeta = z.infer<typeof meta>;
 export type RubricPoint = { point: string; keywords: string[] };
 
 /** Everything about one version of a problem; stored whole in problem_versions.content. */
@@ -187,8 +186,4 @@ export function loadBank(dir = defaultBankDir): Bank {
     cache.set(dir, bank);
   }
   return bank;
-}
-
-export function difficultyRank(d: Difficulty): number {
-  return DIFFICULTY_ORDER[d];
 }

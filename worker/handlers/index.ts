@@ -6,7 +6,7 @@ import { noopHandler } from './noop.js';
 import { sleepHandler } from './sleep.js';
 import type { RunHandler } from './types.js';
 
-export type { RunContext, RunHandler, InconclusiveResult } from './types.js';
+export type { RunHandler } from './types.js';
 
 export type HandlerRegistry = ReadonlyMap<string, RunHandler>;
 
