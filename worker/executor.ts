@@ -16,7 +16,7 @@ import {
   type Fence,
 } from '../src/runs/lease-queries.js';
 import { completeRuns, type Completion } from '../src/runs/completion-queries.js';
-import { createBatcher } from './batcher.js';
+import { createBatcher, type Batcher } from './batcher.js';
 import type { ErrorReporter } from '../src/observability/reporter.js';
 import { classifyError, LeaseLostError, RunCanceledError, ShutdownError } from './errors.js';
 import type { HandlerRegistry } from './handlers/index.js';
@@ -142,78 +142,80 @@ class Context implements RunContext {
 
 const NONE_LOST: ReadonlySet<string> = new Set();
 
+type Completer = Batcher<Completion, ReadonlySet<string>>;
+
+interface Outcome {
+  ok: boolean;
+  result: unknown;
+  thrown: unknown;
+  reason: unknown;
+  expectsItems: boolean;
+  items: number;
+}
+
+/** Runs the handler; settles when the handler does, whatever happened. */
+async function execute(deps: ExecutorDeps, job: ClaimedRun, entry: HeldRun, ctx: Context): Promise<Outcome> {
+  const handler = deps.registry.get(job.kind);
+  let result: unknown;
+  let thrown: unknown;
+  let ok = false;
+  try {
+    if (!handler) throw new Error(`No handler for run kind "${job.kind}"`);
+    if (deps.log.isLevelEnabled('debug')) ctx.log.debug('run started'); // makes the lazy child only when it will print
+    result = await handler.handle(job.payload, ctx);
+    ok = true;
+  } catch (err) {
+    thrown = err;
+  }
+  const abort = entry.controller;
+  return { ok, result, thrown, reason: abort.aborted ? abort.reason : thrown, expectsItems: Boolean(handler?.expectsItems), items: entry.items };
+}
+
+/** Writes the outcome with one fenced statement. Returns true when the run must stay held (shutdown requeue). */
+async function record(deps: ExecutorDeps, completer: Completer, job: ClaimedRun, fence: Fence, o: Outcome, ctx: Context): Promise<boolean> {
+  const { db } = deps;
+  if (o.reason instanceof LeaseLostError) {
+    ctx.log.warn('lease lost: another worker owns this run now; nothing written');
+    return false;
+  }
+  if (o.reason instanceof RunCanceledError) {
+    if (!(await finishCanceled(db, fence, o.ok ? o.result : undefined))) ctx.log.warn('lease lost before the cancel was recorded');
+    else ctx.log.info('run canceled');
+    return false;
+  }
+  // Before success: a handler that returned because shutdown aborted it may have stopped short, so the run goes
+  // back to the queue (its items are kept, so the next attempt resumes) rather than ending with partial work.
+  if (o.reason instanceof ShutdownError) return true;
+  if (o.ok) {
+    const lost = await completer.add({
+      id: job.id,
+      attempt: job.attempt,
+      result: o.result,
+      expectsItems: o.expectsItems,
+      inconclusiveReason: isInconclusive(o.result) ? String(o.result.reason || 'The handler found no gradable result.') : null,
+      noItems: job.attempt === 1 && o.items === 0,
+    });
+    if (lost.has(job.id)) ctx.log.warn('lease lost before completion; result discarded');
+    return false;
+  }
+  const c = classifyError(o.thrown);
+  const out = await withRetries(() =>
+    failRun(db, { fence, retryable: c.retryable, code: c.code, message: c.message, retryAfterMs: c.retryAfterMs, backoff: deps.backoff }),
+  );
+  if (!c.retryable || out?.status === 'failed') deps.reporter?.capture(o.thrown, { tags: { runKind: job.kind, runId: job.id, code: c.code } });
+  if (!out) ctx.log.warn('lease lost before the failure was recorded');
+  else ctx.log.info({ status: out.status, code: c.code, delayMs: out.delayMs }, `run attempt failed: ${c.message}`);
+  return false;
+}
+
 export function createExecutor(deps: ExecutorDeps) {
-  const { db, workerId, registry, held } = deps;
-  const debug = deps.log.isLevelEnabled('debug');
+  const { db, workerId, held } = deps;
   // One statement completes a batch, and a failed statement is retried whole (a database blip, say). The answer is
   // the runs that were no longer ours, usually none.
   const completer = createBatcher(async (items: Completion[]) => {
     const lost = await withRetries(() => completeRuns(db, workerId, items));
     return lost.length === 0 ? NONE_LOST : new Set(lost);
   });
-
-  interface Outcome {
-    ok: boolean;
-    result: unknown;
-    thrown: unknown;
-    reason: unknown;
-    expectsItems: boolean;
-    items: number;
-  }
-
-  /** Runs the handler; settles when the handler does, whatever happened. */
-  async function execute(job: ClaimedRun, entry: HeldRun, ctx: Context): Promise<Outcome> {
-    const handler = registry.get(job.kind);
-    let result: unknown;
-    let thrown: unknown;
-    let ok = false;
-    try {
-      if (!handler) throw new Error(`No handler for run kind "${job.kind}"`);
-      if (debug) ctx.log.debug('run started'); // makes the lazy child only when it will print
-      result = await handler.handle(job.payload, ctx);
-      ok = true;
-    } catch (err) {
-      thrown = err;
-    }
-    const abort = entry.controller;
-    return { ok, result, thrown, reason: abort.aborted ? abort.reason : thrown, expectsItems: Boolean(handler?.expectsItems), items: entry.items };
-  }
-
-  /** Writes the outcome with one fenced statement. Returns true when the run must stay held (shutdown requeue). */
-  async function record(job: ClaimedRun, fence: Fence, o: Outcome, ctx: Context): Promise<boolean> {
-    if (o.reason instanceof LeaseLostError) {
-      ctx.log.warn('lease lost: another worker owns this run now; nothing written');
-      return false;
-    }
-    if (o.reason instanceof RunCanceledError) {
-      if (!(await finishCanceled(db, fence, o.ok ? o.result : undefined))) ctx.log.warn('lease lost before the cancel was recorded');
-      else ctx.log.info('run canceled');
-      return false;
-    }
-    // Before success: a handler that returned because shutdown aborted it may have stopped short, so the run goes
-    // back to the queue (its items are kept, so the next attempt resumes) rather than ending with partial work.
-    if (o.reason instanceof ShutdownError) return true;
-    if (o.ok) {
-      const lost = await completer.add({
-        id: job.id,
-        attempt: job.attempt,
-        result: o.result,
-        expectsItems: o.expectsItems,
-        inconclusiveReason: isInconclusive(o.result) ? String(o.result.reason || 'The handler found no gradable result.') : null,
-        noItems: job.attempt === 1 && o.items === 0,
-      });
-      if (lost.has(job.id)) ctx.log.warn('lease lost before completion; result discarded');
-      return false;
-    }
-    const c = classifyError(o.thrown);
-    const out = await withRetries(() =>
-      failRun(db, { fence, retryable: c.retryable, code: c.code, message: c.message, retryAfterMs: c.retryAfterMs, backoff: deps.backoff }),
-    );
-    if (!c.retryable || out?.status === 'failed') deps.reporter?.capture(o.thrown, { tags: { runKind: job.kind, runId: job.id, code: c.code } });
-    if (!out) ctx.log.warn('lease lost before the failure was recorded');
-    else ctx.log.info({ status: out.status, code: c.code, delayMs: out.delayMs }, `run attempt failed: ${c.message}`);
-    return false;
-  }
 
   const pending = new Set<Promise<void>>();
 
@@ -229,8 +231,8 @@ export function createExecutor(deps: ExecutorDeps) {
     held.set(job.id, entry);
     if (deps.cancelArrivedEarly?.(job.id)) entry.controller.abort(new RunCanceledError(job.id));
     const ctx = new Context(job, entry, deps);
-    const outcome = await execute(job, entry, ctx);
-    const p: Promise<void> = record(job, fence, outcome, ctx)
+    const outcome = await execute(deps, job, entry, ctx);
+    const p: Promise<void> = record(deps, completer, job, fence, outcome, ctx)
       .catch((err) => {
         ctx.log.error({ err }, 'could not record the outcome; the lease will expire and the run will be retried');
         return false;

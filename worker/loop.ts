@@ -27,94 +27,107 @@ export interface WorkerLoop {
 }
 
 export function createLoop<J>(opts: LoopOptions<J>): WorkerLoop {
-  const random = opts.random ?? Math.random;
-  let stopping = false;
-  let wanted = true;
-  let lastClaimFull = false;
-  let inFlight = 0;
-  let scheduled = false;
-  let pumping: Promise<void> | null = null;
-  let pollTimer: NodeJS.Timeout | undefined;
-  const jobs = new Set<Promise<void>>();
+  return new ClaimLoop(opts);
+}
 
-  function schedule(): void {
-    if (scheduled || stopping) return;
-    scheduled = true;
+class ClaimLoop<J> implements WorkerLoop {
+  private readonly random: () => number;
+  private stopping = false;
+  private wanted = true;
+  private lastClaimFull = false;
+  private running = 0;
+  private scheduled = false;
+  private pumping: Promise<void> | null = null;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private readonly jobs = new Set<Promise<void>>();
+
+  constructor(private readonly opts: LoopOptions<J>) {
+    this.random = opts.random ?? Math.random;
+  }
+
+  start(): void {
+    this.armPoll();
+    this.schedule();
+  }
+
+  wake(): void {
+    this.wanted = true;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.pollTimer);
+    await this.pumping;
+  }
+
+  async drained(): Promise<void> {
+    while (this.jobs.size > 0) await Promise.allSettled([...this.jobs]);
+  }
+
+  get inFlight(): number {
+    return this.running;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.stopping) return;
+    this.scheduled = true;
     setImmediate(() => {
-      scheduled = false;
-      void pump();
+      this.scheduled = false;
+      void this.pump();
     });
   }
 
-  async function pump(): Promise<void> {
-    if (pumping) return; // the running pump re-reads `wanted` before it exits
-    pumping = (async () => {
-      while (!stopping && wanted && inFlight < opts.concurrency) {
-        wanted = false;
-        const limit = opts.concurrency - inFlight;
-        let claimed: J[];
-        try {
-          claimed = await opts.claim(limit);
-        } catch (err) {
-          // The next poll retries: a database outage costs one error per poll, not a hot loop.
-          opts.onError(err);
-          return;
-        }
-        lastClaimFull = claimed.length === limit;
-        if (lastClaimFull) wanted = true;
-        for (const job of claimed) run(job);
-      }
-    })();
+  private async pump(): Promise<void> {
+    if (this.pumping) return; // the running pump re-reads `wanted` before it exits
+    this.pumping = this.claimWhileWanted();
     try {
-      await pumping;
+      await this.pumping;
     } finally {
-      pumping = null;
+      this.pumping = null;
     }
   }
 
-  function run(job: J): void {
-    inFlight++;
-    const p: Promise<void> = opts
+  private async claimWhileWanted(): Promise<void> {
+    const { opts } = this;
+    while (!this.stopping && this.wanted && this.running < opts.concurrency) {
+      this.wanted = false;
+      const limit = opts.concurrency - this.running;
+      let claimed: J[];
+      try {
+        claimed = await opts.claim(limit);
+      } catch (err) {
+        // The next poll retries: a database outage costs one error per poll, not a hot loop.
+        opts.onError(err);
+        return;
+      }
+      this.lastClaimFull = claimed.length === limit;
+      if (this.lastClaimFull) this.wanted = true;
+      for (const job of claimed) this.run(job);
+    }
+  }
+
+  private run(job: J): void {
+    this.running++;
+    const p: Promise<void> = this.opts
       .handle(job)
-      .catch((err) => opts.onError(err, job))
+      .catch((err) => this.opts.onError(err, job))
       .finally(() => {
-        inFlight--;
-        jobs.delete(p);
-        if (lastClaimFull) wanted = true;
-        schedule();
+        this.running--;
+        this.jobs.delete(p);
+        if (this.lastClaimFull) this.wanted = true;
+        this.schedule();
       });
-    jobs.add(p);
+    this.jobs.add(p);
   }
 
-  function armPoll(): void {
-    const wait = opts.pollMs * (0.8 + 0.4 * random());
-    pollTimer = setTimeout(() => {
-      wanted = true;
-      schedule();
-      armPoll();
+  private armPoll(): void {
+    const wait = this.opts.pollMs * (0.8 + 0.4 * this.random());
+    this.pollTimer = setTimeout(() => {
+      this.wanted = true;
+      this.schedule();
+      this.armPoll();
     }, wait);
-    pollTimer.unref();
+    this.pollTimer.unref();
   }
-
-  return {
-    start() {
-      armPoll();
-      schedule();
-    },
-    wake() {
-      wanted = true;
-      schedule();
-    },
-    async stop() {
-      stopping = true;
-      clearTimeout(pollTimer);
-      await pumping;
-    },
-    async drained() {
-      while (jobs.size > 0) await Promise.allSettled([...jobs]);
-    },
-    get inFlight() {
-      return inFlight;
-    },
-  };
 }

@@ -75,6 +75,11 @@ export async function llmAdminRoutes(app: FastifyInstance): Promise<void> {
     return providersPage(reply, { test: view, chosen: form.data.provider });
   });
 
+  usageRoutes(app);
+}
+
+/** /admin/usage: every user's usage today, reset a user's day, set a user's own cap (admin-only via the hook above). */
+function usageRoutes(app: FastifyInstance): void {
   const rowFor = async (userId: string): Promise<UserUsageRow> => {
     const [row] = await listUsageToday(app.deps.pool, app.llm.defaultDailyCap, { userId });
     if (!row) throw notFound('User');

@@ -108,6 +108,12 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
     return back(reply, request.params.slug, '#solution');
   });
 
+  noteAndReportRoutes(app, deps);
+}
+
+/** The notes beside a problem and reports to the operator: same hooks as the other actions (registered from there). */
+function noteAndReportRoutes(app: FastifyInstance, deps: PracticeDeps): void {
+  const { pool, bank } = deps;
   app.post('/problems/:slug/notes', async (request: SlugRequest, reply) => {
     const problem = getProblem(bank, request.params.slug);
     const form = parseForm(notesSchema, request.body);

@@ -88,108 +88,140 @@ export async function runOnChild(child: GraderChild, req: GradeRequest, timeLimi
 }
 
 export function createGraderPool(opts: PoolOptions = {}): GraderPool {
-  const size = Math.max(1, opts.size ?? 2);
-  const concurrency = Math.max(1, opts.concurrency ?? 1);
-  const timeLimitMs = opts.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
-  const memoryLimitMb = opts.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
-  const logger = opts.logger ?? consoleLogger;
-  const env = prepareEnvironment(opts);
+  return new WarmPool(opts);
+}
 
-  let snapshotDir: string | undefined;
-  let snapshotPath: string | undefined;
-  // The snapshot is taken by a child that boots Python and runs no user
-  // code, so it holds nothing an attempt could have influenced. Children
-  // wait for it; if it fails they boot Python from scratch.
-  const snapshotReady: Promise<void> = !(opts.useSnapshot ?? true) ? Promise.resolve() : (async () => {
+/**
+ * The snapshot is taken by a child that boots Python and runs no user code, so it holds nothing an attempt could
+ * have influenced. Children wait for it; if it fails they boot Python from scratch (undefined).
+ */
+async function makeSnapshot(env: Environment, logger: Logger): Promise<{ dir: string; path: string } | undefined> {
+  let dir: string | undefined;
+  try {
+    const maker = new GraderChild({ paths: env.paths, unshare: env.unshare, makeSnapshot: true });
+    const bytes = await maker.collectSnapshot();
+    dir = await mkdtemp(join(tmpdir(), 'bench-grader-'));
+    const path = join(dir, 'pyodide.snapshot');
+    await writeFile(path, bytes, { mode: 0o444 });
+    return { dir, path };
+  } catch (e) {
+    logger.warn('could not make a Pyodide snapshot; children will boot Python from scratch', { error: String(e) });
+    if (dir) await rm(dir, { recursive: true, force: true });
+    return undefined;
+  }
+}
+
+class WarmPool implements GraderPool {
+  private readonly size: number;
+  private readonly concurrency: number;
+  private readonly timeLimitMs: number;
+  private readonly memoryLimitMb: number;
+  private readonly logger: Logger;
+  private readonly env: Environment;
+  private readonly snapshotReady: Promise<void>;
+  private snapshot: { dir: string; path: string } | undefined;
+  private readonly warm: GraderChild[] = [];
+  private readonly booting = new Set<GraderChild>();
+  private readonly waiters: ((c: GraderChild) => void)[] = [];
+  private readonly warmWaiters: (() => void)[] = [];
+  private readonly slotWaiters: (() => void)[] = [];
+  private busy = 0;
+  private graded = 0;
+  private replaced = 0;
+  private bootFailures = 0;
+  private closed = false;
+  private lastBootMs: number | undefined;
+  private lastWarmRss: number | undefined;
+
+  constructor(opts: PoolOptions) {
+    this.size = Math.max(1, opts.size ?? 2);
+    this.concurrency = Math.max(1, opts.concurrency ?? 1);
+    this.timeLimitMs = opts.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+    this.memoryLimitMb = opts.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+    this.logger = opts.logger ?? consoleLogger;
+    this.env = prepareEnvironment(opts);
+    this.snapshotReady = !(opts.useSnapshot ?? true)
+      ? Promise.resolve()
+      : makeSnapshot(this.env, this.logger).then((s) => void (this.snapshot = s));
+    for (let i = 0; i < this.size; i++) this.boot();
+  }
+
+  async grade(req: GradeRequest): Promise<GradeResult> {
+    if (this.closed) throw new Error('grader pool is closed');
+    // A slot first, then a child: a queued attempt holds no child, so memory stays within the budget above.
+    while (this.busy >= this.concurrency) await new Promise<void>((res) => this.slotWaiters.push(res));
+    this.busy++;
+    const child = await this.acquire();
+    // Start the replacement now: it boots while this attempt runs.
+    this.replaced++;
+    this.boot();
     try {
-      const maker = new GraderChild({ paths: env.paths, unshare: env.unshare, makeSnapshot: true });
-      const bytes = await maker.collectSnapshot();
-      snapshotDir = await mkdtemp(join(tmpdir(), 'bench-grader-'));
-      const path = join(snapshotDir, 'pyodide.snapshot');
-      await writeFile(path, bytes, { mode: 0o444 });
-      snapshotPath = path;
-    } catch (e) {
-      logger.warn('could not make a Pyodide snapshot; children will boot Python from scratch', { error: String(e) });
+      return await runOnChild(child, req, this.timeLimitMs, this.memoryLimitMb);
+    } finally {
+      this.busy--;
+      this.graded++;
+      child.kill();
+      this.slotWaiters.shift()?.();
     }
-  })();
+  }
 
-  const warm: GraderChild[] = [];
-  const booting = new Set<GraderChild>();
-  const waiters: ((c: GraderChild) => void)[] = [];
-  const warmWaiters: (() => void)[] = [];
-  const slotWaiters: (() => void)[] = [];
-  let busy = 0;
-  let graded = 0;
-  let replaced = 0;
-  let bootFailures = 0;
-  let closed = false;
-  let lastBootMs: number | undefined;
-  let lastWarmRss: number | undefined;
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.snapshotReady;
+    for (const c of [...this.warm.splice(0), ...this.booting]) c.kill();
+    if (this.snapshot) await rm(this.snapshot.dir, { recursive: true, force: true });
+  }
 
-  const checkWarm = () => {
-    if (warm.length >= size) for (const w of warmWaiters.splice(0)) w();
-  };
-
-  const boot = () => { void snapshotReady.then(bootNow); };
-  const bootNow = () => {
-    if (closed) return;
-    const child = new GraderChild({ paths: env.paths, unshare: env.unshare, ...(snapshotPath ? { snapshotPath } : {}) });
-    booting.add(child);
-    child.ready.then((info) => {
-      booting.delete(child);
-      lastBootMs = info.loadMs;
-      lastWarmRss = info.rss;
-      if (closed) return child.kill();
-      const waiter = waiters.shift();
-      if (waiter) waiter(child); else { warm.push(child); checkWarm(); }
-    }, (err: unknown) => {
-      booting.delete(child);
-      if (closed) return; // killed by close()
-      bootFailures++;
-      logger.warn('grader child failed to boot; retrying', { error: String(err) });
-      // Back off so a broken install doesn't turn into a fork loop.
-      if (!closed) setTimeout(bootNow, Math.min(30_000, 500 * 2 ** Math.min(bootFailures, 6)));
-    });
-  };
-
-  const acquire = (): Promise<GraderChild> => {
-    const child = warm.shift();
-    return child ? Promise.resolve(child) : new Promise((res) => waiters.push(res));
-  };
-
-  for (let i = 0; i < size; i++) boot();
-
-  return {
-    async grade(req) {
-      if (closed) throw new Error('grader pool is closed');
-      // A slot first, then a child: a queued attempt holds no child, so memory stays within the budget above.
-      while (busy >= concurrency) await new Promise<void>((res) => slotWaiters.push(res));
-      busy++;
-      const child = await acquire();
-      // Start the replacement now: it boots while this attempt runs.
-      replaced++;
-      boot();
-      try {
-        return await runOnChild(child, req, timeLimitMs, memoryLimitMb);
-      } finally {
-        busy--;
-        graded++;
-        child.kill();
-        slotWaiters.shift()?.();
-      }
-    },
-    async close() {
-      closed = true;
-      await snapshotReady;
-      for (const c of [...warm.splice(0), ...booting]) c.kill();
-      if (snapshotDir) await rm(snapshotDir, { recursive: true, force: true });
-    },
-    stats: () => ({
-      size, concurrency, warm: warm.length, booting: booting.size, busy, queued: waiters.length + slotWaiters.length, graded, replaced, bootFailures,
-      networkIsolated: env.unshare !== undefined, snapshot: snapshotPath !== undefined,
+  stats(): PoolStats {
+    const { lastBootMs, lastWarmRss } = this;
+    return {
+      size: this.size, concurrency: this.concurrency, warm: this.warm.length, booting: this.booting.size, busy: this.busy,
+      queued: this.waiters.length + this.slotWaiters.length, graded: this.graded, replaced: this.replaced, bootFailures: this.bootFailures,
+      networkIsolated: this.env.unshare !== undefined, snapshot: this.snapshot !== undefined,
       ...(lastBootMs !== undefined ? { lastBootMs } : {}),
       ...(lastWarmRss !== undefined ? { lastWarmRssMb: Math.round(lastWarmRss / 2 ** 20) } : {}),
-    }),
-    whenWarm: () => new Promise<void>((res) => { warmWaiters.push(res); checkWarm(); }),
-  };
+    };
+  }
+
+  whenWarm(): Promise<void> {
+    return new Promise<void>((res) => {
+      this.warmWaiters.push(res);
+      this.checkWarm();
+    });
+  }
+
+  private checkWarm(): void {
+    if (this.warm.length >= this.size) for (const w of this.warmWaiters.splice(0)) w();
+  }
+
+  private boot(): void {
+    void this.snapshotReady.then(() => this.bootNow());
+  }
+
+  private bootNow(): void {
+    if (this.closed) return;
+    const { env } = this;
+    const child = new GraderChild({ paths: env.paths, unshare: env.unshare, ...(this.snapshot ? { snapshotPath: this.snapshot.path } : {}) });
+    this.booting.add(child);
+    child.ready.then((info) => {
+      this.booting.delete(child);
+      this.lastBootMs = info.loadMs;
+      this.lastWarmRss = info.rss;
+      if (this.closed) return child.kill();
+      const waiter = this.waiters.shift();
+      if (waiter) waiter(child); else { this.warm.push(child); this.checkWarm(); }
+    }, (err: unknown) => {
+      this.booting.delete(child);
+      if (this.closed) return; // killed by close()
+      this.bootFailures++;
+      this.logger.warn('grader child failed to boot; retrying', { error: String(err) });
+      // Back off so a broken install doesn't turn into a fork loop.
+      if (!this.closed) setTimeout(() => this.bootNow(), Math.min(30_000, 500 * 2 ** Math.min(this.bootFailures, 6)));
+    });
+  }
+
+  private acquire(): Promise<GraderChild> {
+    const child = this.warm.shift();
+    return child ? Promise.resolve(child) : new Promise((res) => this.waiters.push(res));
+  }
 }
