@@ -222,7 +222,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sentry: {
       dsn: e.SENTRY_DSN,
       environment: e.SENTRY_ENVIRONMENT,
-      // The original sampled 10% of traces everywhere but on a developer's machine.
+      // Traces use up the Sentry quota: 10% of them in a deployment, none on a developer's machine.
       tracesSampleRate: e.SENTRY_TRACES_SAMPLE_RATE ?? (e.SENTRY_ENVIRONMENT === 'local' ? 0 : 0.1),
     },
     resend: {
@@ -235,7 +235,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     access: {
       allowedUserIds: e.LIS_ALLOWED_USER_IDS,
       allowedEmails: e.LIS_ALLOWED_EMAILS.map((m) => m.toLowerCase()),
-      // As in the original: with no explicit admins, the allowlisted users are the admins.
+      // With no explicit admins, the allowlisted users are the admins: a single-tenant install's allowlist is the
+      // operator and their circle, and existing deployments set only LIS_ALLOWED_USER_IDS.
       adminUserIds: e.LIS_ADMIN_USER_IDS.length > 0 ? e.LIS_ADMIN_USER_IDS : e.LIS_ALLOWED_USER_IDS,
     },
     diagnosticsEnabled: e.LIS_DIAGNOSTICS_ENABLED,

@@ -79,7 +79,7 @@ export function formatIntegrationTable(rows: IntegrationStatus[]): string {
 
 /**
  * Warnings for the start-up log: every half-configured service, and, loudest, an open door -- Supabase sign-in on with
- * no allowlist means anyone with a GitHub account gets in (the original's behaviour, kept, but never silently).
+ * no allowlist means anyone with a GitHub account gets in (kept, so an existing deployment's settings keep their meaning, but never silently).
  */
 export function startupWarnings(config: Config): string[] {
   const rows = integrationStatus(config);

@@ -1,5 +1,5 @@
 /**
- * Who gets in, and who is an admin. Single-tenant, as in the original: the allowlist (ids or e-mails) decides;
+ * Who gets in, and who is an admin. Single-tenant (one operator runs Bench for the people they let in): the allowlist (ids or e-mails) decides;
  * with no allowlist configured anyone who can sign in gets in (start-up warns loudly when that means GitHub).
  */
 import type { Config } from '../config.js';

@@ -1,6 +1,6 @@
 /**
  * Admin pages for the LLM layer: /admin/providers (each provider's status and reason, and a "test" button that
- * sends a tiny prompt through the chosen provider -- the original's gated /__claude/test), and /admin/usage (every
+ * sends a tiny prompt through the chosen provider -- the same round trip as the gated /__claude/test), and /admin/usage (every
  * user's usage today, reset a user's day, set a user's own cap). Admin only: everyone else gets a 404.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

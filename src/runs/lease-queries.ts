@@ -11,8 +11,9 @@
  * `id = ANY($ids)` and read each run's attempt (the fence) from a jsonb object keyed by id, instead of joining the
  * runs to an unnest() of the input. Joined, the plan depended on statistics: once autovacuum had analyzed a table
  * of queued runs, the planner expected ~1 running row and ran a nested loop comparing every run with every input
- * row (500 completions: 40-70 ms instead of ~5); a cached generic plan did the same. With no join there is no
- * join order to get wrong, so a generic plan is safe and the statements can be prepared.
+ * row; a cached generic plan did the same (figures: docs/performance.md, "The completion statement was the
+ * bottleneck"). With no join there is no join order to get wrong, so a generic plan is safe and the statements
+ * can be prepared.
  */
 import type { Queryable } from '../db/pool.js';
 import { RUNS_CHANNEL, type ItemStatus } from './types.js';

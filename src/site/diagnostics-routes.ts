@@ -19,8 +19,8 @@ export async function diagnosticsRoutes(app: FastifyInstance): Promise<void> {
     throw new DiagnosticTestError();
   });
 
-  // The original's Claude round trip: a tiny prompt through the anthropic provider and the same cap, telemetry and
-  // offline fallback as every feature, so an operator can check a deployed key with one request.
+  // A Claude round trip: a tiny prompt through the anthropic provider and the same cap, telemetry and offline
+  // fallback as every feature, so an operator can check a deployed key with one request.
   app.get('/__claude/test', async (request, reply) => {
     reply.header('cache-control', 'no-store');
     const nonce = 'ready';

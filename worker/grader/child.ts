@@ -147,8 +147,8 @@ function readRequest(): Promise<ChildRequest> {
 
 /**
  * Pyodide's start-up leaves work on the event loop after loadPyodide() resolves, and a request that arrived then
- * waited for it: an attempt graded right after a child was booted took ~200 ms instead of ~30 ms (bench:grade,
- * pool of 1). So "ready" waits until a 20 ms window passes with the loop under 5 % busy (at most a second).
+ * waited for it, several times slower than one a moment later (figures: docs/performance.md, Grading). So "ready"
+ * waits until a 20 ms window passes with the loop under 5 % busy (at most a second).
  */
 async function untilQuiet(): Promise<void> {
   for (let i = 0; i < 50; i++) {
