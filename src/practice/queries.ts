@@ -70,17 +70,9 @@ const ATTEMPT_COLUMNS = `id, user_id AS "userId", slug, version_hash AS "version
   (status = 'pending' AND EXISTS (SELECT 1 FROM runs r WHERE r.id = attempts.run_id AND r.status NOT IN (${LIVE_STATUSES.map((s) => `'${s}'`).join(', ')})))
     AS "notGraded"`;
 
-export interface NewAttempt {
-  userId: string;
-  slug: string;
-  versionHash: string;
-  kind: Kind;
-  submission: string;
-  status: AttemptStatus;
-  result?: unknown;
-  score?: number | null;
-  hintsUsed: number;
-  aiHintsUsed: number;
+export interface NewAttempt
+  extends Pick<AttemptRow, 'userId' | 'slug' | 'versionHash' | 'kind' | 'submission' | 'status' | 'hintsUsed' | 'aiHintsUsed'>,
+    Partial<Pick<AttemptRow, 'result' | 'score'>> {
   graded: boolean;
 }
 

@@ -3,6 +3,7 @@
  */
 import type { Queryable } from '../db/pool.js';
 import { CANCEL_CHANNEL, isRunId, RUN_COLUMNS, rowToRun, type ItemStatus, type Run, type RunEvent, type RunItem } from './types.js';
+import type { WorkerInfo } from './worker-queries.js';
 
 export async function getRun(db: Queryable, id: string): Promise<Run | null> {
   if (!isRunId(id)) return null;
@@ -96,13 +97,7 @@ export async function cancelRun(db: Queryable, id: string, byUserId: string | nu
   return row.live ? 'already_finished' : 'not_found';
 }
 
-export interface WorkerRow {
-  workerId: string;
-  host: string;
-  pid: number;
-  version: string;
-  kinds: string[];
-  concurrency: number;
+export interface WorkerRow extends Omit<WorkerInfo, 'livenessKey'> {
   startedAt: Date;
   lastSeenAt: Date;
   heartbeatAgeS: number;
