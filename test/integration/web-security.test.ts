@@ -98,3 +98,35 @@ describe('rate limits', () => {
     expect((await app.inject({ url: '/admin/added-later', headers: admin.headers })).body).toBe('secret operator page');
   });
 });
+
+describe('CSRF cookie', () => {
+  const csrfSetCookie = (res: { headers: Record<string, unknown> }) =>
+    ([] as string[]).concat((res.headers['set-cookie'] as string | string[] | undefined) ?? []).find((c) => /^(__Host-)?bench_csrf=/.test(c));
+
+  it('on plain http (local development): bench_csrf, not Secure, so the browser keeps it', async () => {
+    const cookie = csrfSetCookie(await app.inject('/'));
+    expect(cookie).toMatch(/^bench_csrf=/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).not.toMatch(/Secure/i);
+  });
+
+  it('over https: Secure and __Host- prefixed (Path=/, no Domain), and a form post with it still passes', async () => {
+    for (const env of [{ NODE_ENV: 'production', HOST: '0.0.0.0' }, { PUBLIC_URL: 'https://bench.example.com' }]) {
+      const https = await buildTestApp(db, { env });
+      try {
+        const page = await https.inject({ url: '/login', headers: { 'x-forwarded-proto': 'https' } });
+        const cookie = csrfSetCookie(page)!;
+        expect(cookie, JSON.stringify(env)).toMatch(/^__Host-bench_csrf=/);
+        expect(cookie).toMatch(/;\s*Secure/i);
+        expect(cookie).toMatch(/;\s*Path=\/(;|$)/i);
+        expect(cookie).not.toMatch(/Domain=/i);
+        const token = /<meta name="csrf-token" content="([^"]+)"/.exec(page.body)![1]!;
+        const echo = (csrf: string) => https.inject({ method: 'POST', url: '/logout', headers: { 'x-forwarded-proto': 'https', cookie: cookie.split(';')[0]!, 'x-csrf-token': csrf } });
+        expect((await echo(token)).statusCode).toBe(303);
+        expect((await echo('forged')).statusCode).toBe(403);
+      } finally {
+        await https.close();
+      }
+    }
+  });
+});
