@@ -91,6 +91,29 @@ describe('rate limits', () => {
     expect(statuses[20]).toBe(429);
   });
 
+  it('behind Fly (the production default) keys on Fly-Client-IP: a rotated X-Forwarded-For does not dodge the limit', async () => {
+    const prod = await buildTestApp(db, { env: { NODE_ENV: 'production', HOST: '0.0.0.0' } });
+    try {
+      const hit = (client: string, i: number) =>
+        prod.inject({ url: '/auth/callback', remoteAddress: '172.16.5.2', headers: { 'fly-client-ip': client, 'x-forwarded-for': `198.51.100.${i}` } });
+      const statuses = [];
+      for (let i = 0; i < 11; i++) statuses.push((await hit('203.0.113.50', i)).statusCode);
+      expect(statuses.slice(0, 10)).not.toContain(429);
+      expect(statuses[10]).toBe(429);
+      expect((await hit('203.0.113.51', 99)).statusCode).not.toBe(429); // another client is not held up
+    } finally {
+      await prod.close();
+    }
+  });
+
+  it('with no proxy configured (local), no header changes the key', async () => {
+    const hit = (i: number) =>
+      app.inject({ url: '/auth/callback', remoteAddress: '192.0.2.30', headers: { 'x-forwarded-for': `198.51.100.${i}`, 'fly-client-ip': `198.51.100.${i}`, 'cf-connecting-ip': `198.51.100.${i}` } });
+    const statuses = [];
+    for (let i = 0; i < 11; i++) statuses.push((await hit(i)).statusCode);
+    expect(statuses[10]).toBe(429);
+  });
+
   it('an /admin route added by another area is 404 to non-admins without it doing anything', async () => {
     const member = await signIn(app, db);
     expect((await app.inject({ url: '/admin/added-later', headers: member.headers })).statusCode).toBe(404);
