@@ -245,7 +245,7 @@ export function createLlm(deps: LlmDeps): Llm {
       const request: ProviderRequest = { model: OFFLINE, system: opts.prompt.system, messages: opts.prompt.messages, maxOutputTokens: opts.maxOutputTokens, offline: opts.offline };
       const { response } = await attempt({ ...ctx, providerName: OFFLINE }, registry.get(OFFLINE), request, signal);
       await record(ctx, { ...failed, source: 'offline', outcome: 'fallback' });
-      return { text: response.text, source: 'offline', notice: fallbackNotice(error.kind, offlineLabel), invocationId: ctx.invocationId };
+      return { text: response.text, source: 'offline', notice: fallbackNotice(error.kind, offlineLabel), fallback: error.kind, invocationId: ctx.invocationId };
     } catch (offlineErr) {
       await record(ctx, { ...failed, source: 'offline', outcome: 'error' });
       throw offlineErr;

@@ -94,9 +94,12 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
   app.post('/problems/:slug/hints/ai', async (request: SlugRequest, reply) => {
     const problem = getProblem(bank, request.params.slug);
     await keepDraft(request);
-    const hints = await askAiHint({ db: pool, llm: deps.llm }, { userId: userOf(request).id, problem, code: editorText(request.body) ?? '' });
+    const { hints, kept } = await askAiHint({ db: pool, llm: deps.llm }, { userId: userOf(request).id, problem, code: editorText(request.body) ?? '' });
     if (wantsFragment(request)) return reply.view('partials/practice/hints.njk', { problem, hints });
-    return back(reply, problem.slug, '#hints');
+    if (kept) return back(reply, problem.slug, '#hints');
+    // A stand-in answer is not stored, so the page it would redirect to could not show it: render it here.
+    const page = await loadProblemPage(pool, bank, userOf(request).id, problem.slug);
+    return problemPageView(reply, { ...page, hints });
   });
 
   app.post('/problems/:slug/give-up', async (request: SlugRequest, reply) => {
