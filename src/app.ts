@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type pg from 'pg';
 import type { Config } from './config.js';
 import { registerErrorHandling } from './errors.js';
+import { trustedProxyHops } from './web/client-ip.js';
 import { noopReporter, type ErrorReporter } from './observability/reporter.js';
 import { healthRoutes } from './site/health-routes.js';
 import { practiceRoutes } from './practice/routes.js';
@@ -58,12 +59,14 @@ declare module 'fastify' {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const proxyHops = trustedProxyHops(deps.config.clientIpSource);
   // Typed as the default HTTP/1 instance so area plugins type-check against it.
   const app: FastifyInstance = Fastify({
     logger: deps.logger ?? { level: deps.config.logLevel },
     genReqId: () => randomUUID(),
-    // Fly's proxy terminates TLS and sets X-Forwarded-*; trust exactly one hop so rate limits see the client IP.
-    trustProxy: deps.config.env === 'production' ? (_address: string, hop: number) => hop < 1 : false,
+    // Fly's proxy terminates TLS and sets X-Forwarded-Proto: believed for as many hops as CLIENT_IP_SOURCE says. The
+    // client address for rate limits is request.clientIp (web/client-ip.ts), not Fastify's request.ip.
+    trustProxy: proxyHops > 0 ? (_address: string, hop: number) => hop < proxyHops : false,
     bodyLimit: 512 * 1024,
   });
   app.decorate('deps', deps);

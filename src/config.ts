@@ -45,6 +45,12 @@ const envSchema = z.object({
   PORT: int(3000, 0).pipe(z.number().max(65535, 'must be at most 65535')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: optionalUrl,
+  CLIENT_IP_SOURCE: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(none|fly|cloudflare-fly|[1-9]\d?)$/, 'must be none, fly, cloudflare-fly, or a number of X-Forwarded-For hops (1-99)')
+      .optional(),
+  ),
 
   DATABASE_URL: optionalString.pipe(
     z
@@ -116,12 +122,23 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Where the client's address comes from (src/web/client-ip.ts): which proxy header, if any, is believed. */
+export type ClientIpSource = { kind: 'none' } | { kind: 'fly' } | { kind: 'cloudflare-fly' } | { kind: 'hops'; hops: number };
+
+/** Unset: Fly's header in production (what fly.toml deploys), no header anywhere else. */
+function clientIpSource(value: string | undefined, env: Env['NODE_ENV']): ClientIpSource {
+  const v = value ?? (env === 'production' ? 'fly' : 'none');
+  if (v === 'none' || v === 'fly' || v === 'cloudflare-fly') return { kind: v };
+  return { kind: 'hops', hops: Number(v) };
+}
+
 export interface Config {
   env: Env['NODE_ENV'];
   host: string;
   port: number;
   logLevel: Env['LOG_LEVEL'];
   publicUrl: string | undefined;
+  clientIpSource: ClientIpSource;
   /** Unset means "start the embedded Postgres" (local use only). */
   databaseUrl: string | undefined;
   databasePoolSize: number;
@@ -197,6 +214,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL,
+    clientIpSource: clientIpSource(e.CLIENT_IP_SOURCE, e.NODE_ENV),
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.BENCH_DATA_DIR,

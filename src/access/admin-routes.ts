@@ -42,7 +42,7 @@ async function requestOr404(app: FastifyInstance, id: string): Promise<AccessReq
 }
 
 /** An htmx call gets the changed fragment; a plain form post goes back to the page it came from (post/redirect/get). */
-async function answer(request: FastifyRequest, reply: FastifyReply, fragment: string, context: object, back: string) {
+async function answer(request: FastifyRequest, reply: FastifyReply, fragment: string, context: object, back: '/admin/access-requests' | '/admin/users') {
   if (isHtmx(request)) return reply.view(fragment, context);
   return reply.redirect(back, 303);
 }

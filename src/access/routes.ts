@@ -26,7 +26,7 @@ export async function accessRoutes(app: FastifyInstance, opts: { mailer?: Mailer
   app.post<{ Body: Record<string, unknown> }>('/request-access', async (request, reply) => {
     const body = request.body ?? {};
     if (typeof body[HONEYPOT] === 'string' && body[HONEYPOT] !== '') {
-      request.log.info({ ip: request.ip }, 'access request honeypot filled: dropped');
+      request.log.info({ ip: request.clientIp }, 'access request honeypot filled: dropped');
       return reply.view('pages/access/request-sent.njk', { merged: false });
     }
     const form = parseForm(requestAccessSchema, body);

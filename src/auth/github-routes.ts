@@ -63,9 +63,10 @@ export async function githubAuthRoutes(app: FastifyInstance, opts: { accessFacts
     }
     await upsertUser(app.deps.pool, { id: token.sub, email: token.email, displayName: token.name });
     setSessionCookies(request, reply, data.session);
-    const next = safeNext(request.cookies[NEXT_COOKIE]);
-    reply.clearCookie(NEXT_COOKIE, { path: '/auth' });
     const decision = decideAccess(config, token, opts.accessFacts ? await opts.accessFacts(token) : undefined);
-    return reply.redirect(decision.allowed ? next : '/not-allowed', 303);
+    // Checked again on the way out: we set the cookie, but it comes back from the browser.
+    const next = request.cookies[NEXT_COOKIE];
+    reply.clearCookie(NEXT_COOKIE, { path: '/auth' });
+    return reply.redirect(decision.allowed ? safeNext(next) : '/not-allowed', 303);
   });
 }

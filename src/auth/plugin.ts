@@ -40,6 +40,17 @@ export interface AuthPluginOptions {
   refresh?: (request: FastifyRequest, reply: FastifyReply) => Promise<string | null>;
 }
 
+/**
+ * The CSRF secret cookie. Where the site is served over https (an https PUBLIC_URL, or production, which Fly serves
+ * with force_https) it is Secure and named with the __Host- prefix, which browsers accept only when it is Secure,
+ * Path=/ and has no Domain: a sibling subdomain or a plain-http page cannot plant or overwrite it. On a developer's
+ * http://127.0.0.1 the prefix would make browsers drop it, so there it is Secure only on a request that came over https.
+ */
+export function csrfCookie(config: Pick<Config, 'env' | 'publicUrl'>): { name: string; secure: true | 'auto' } {
+  const https = config.publicUrl ? config.publicUrl.startsWith('https:') : config.env === 'production';
+  return https ? { name: '__Host-bench_csrf', secure: true } : { name: 'bench_csrf', secure: 'auto' };
+}
+
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const NO_TOKEN_PREFIXES = ['/static/', '/assets/', '/vendor/', '/__health'];
 
@@ -50,9 +61,10 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
   app.decorateRequest('signedInNotAllowed', null);
   app.decorateRequest('authSession', null);
 
+  const cookie = csrfCookie(opts.config);
   await app.register(csrf, {
-    cookieKey: 'bench_csrf',
-    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true },
+    cookieKey: cookie.name,
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: cookie.secure },
     getToken: (req: FastifyRequest) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
   });
 

@@ -82,7 +82,7 @@ async function complete(calls: CallLifecycle, opts: CompleteOptions): Promise<Co
     const request: ProviderRequest = { model: OFFLINE, system: opts.prompt.system, messages: opts.prompt.messages, maxOutputTokens: opts.maxOutputTokens, offline: opts.offline };
     const { response } = await calls.attempt({ ...ctx, providerName: OFFLINE }, calls.registry.get(OFFLINE), request, signal);
     await calls.recordFailure(ctx, failure, 'offline', 'fallback');
-    return { text: response.text, source: 'offline', notice: fallbackNotice(error.kind, offlineLabel), invocationId: ctx.invocationId };
+    return { text: response.text, source: 'offline', notice: fallbackNotice(error.kind, offlineLabel), fallback: error.kind, invocationId: ctx.invocationId };
   } catch (offlineErr) {
     await calls.recordFailure(ctx, failure, 'offline', 'error');
     throw offlineErr;

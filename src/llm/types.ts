@@ -3,6 +3,7 @@
  * contract every built-in (anthropic, openai-compatible, offline) implements.
  */
 import type { LlmFeature } from './features.js';
+import type { LlmErrorKind } from './errors.js';
 
 export interface ChatMessage {
   role: 'user' | 'assistant';
@@ -127,6 +128,8 @@ export interface CompleteResult {
   source: 'llm' | 'offline';
   /** Set whenever the offline path answered: what happened and that the answer is offline. */
   notice?: string;
+  /** Set when a model was meant to answer and could not (the cap, an outage): why the offline answer stands in. */
+  fallback?: LlmErrorKind;
   usage?: TokenUsage;
   /** null: the model has no price in the table. */
   costUsd?: number | null;

@@ -24,7 +24,7 @@ export function editorText(body: Record<string, unknown> | undefined): string | 
   return typeof value === 'string' ? value.replace(/\r\n?/g, '\n') : undefined;
 }
 
-function back(reply: FastifyReply, slug: string, hash = '', query = ''): FastifyReply {
+function back(reply: FastifyReply, slug: string, hash: '' | '#hints' | '#solution' | '#notes' | '#report' = '', query: '' | '?saved=1' | '?reported=1' = ''): FastifyReply {
   return reply.redirect(`/problems/${encodeURIComponent(slug)}${query}${hash}`, 303);
 }
 
@@ -57,7 +57,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
     try {
       const { attempt } = await submitAttempt(deps, user.id, request.params.slug, text);
       if (wantsFragment(request)) return renderAttemptFragment(deps, request, reply, request.params.slug, attempt.id);
-      return reply.redirect(`/problems/${encodeURIComponent(request.params.slug)}/attempts/${attempt.id}`, 303);
+      return reply.redirect(`/problems/${encodeURIComponent(request.params.slug)}/attempts/${encodeURIComponent(attempt.id)}`, 303);
     } catch (err) {
       if (!(err instanceof SubmissionError)) throw err;
       reply.code(422);
@@ -95,16 +95,19 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
   app.post('/problems/:slug/hints/ai', async (request: SlugRequest, reply) => {
     const problem = getProblem(bank, request.params.slug);
     await keepDraft(request);
-    const hints = await askAiHint({ db: pool, llm: deps.llm }, { userId: userOf(request).id, problem, code: editorText(request.body) ?? '' });
+    const { hints, kept } = await askAiHint({ db: pool, llm: deps.llm }, { userId: userOf(request).id, problem, code: editorText(request.body) ?? '' });
     if (wantsFragment(request)) return reply.view('partials/practice/hints.njk', { problem, hints });
-    return back(reply, problem.slug, '#hints');
+    if (kept) return back(reply, problem.slug, '#hints');
+    // A stand-in answer is not stored, so the page it would redirect to could not show it: render it here.
+    const page = await loadProblemPage(pool, bank, userOf(request).id, problem.slug);
+    return problemPageView(reply, { ...page, hints });
   });
 
   app.post('/problems/:slug/give-up', async (request: SlugRequest, reply) => {
     getProblem(bank, request.params.slug);
     await keepDraft(request);
     await giveUp(pool, bank, userOf(request).id, request.params.slug);
-    if (request.headers['hx-request']) return reply.header('HX-Redirect', `/problems/${request.params.slug}#solution`).code(204).send();
+    if (request.headers['hx-request']) return reply.header('HX-Redirect', `/problems/${encodeURIComponent(request.params.slug)}#solution`).code(204).send();
     return back(reply, request.params.slug, '#solution');
   });
 

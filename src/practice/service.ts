@@ -55,7 +55,7 @@ export async function loadProblemPage(db: Queryable, bank: Bank, userId: string,
     state,
     editorText: state.draft ?? (problem.kind === 'code' ? (problem.starter ?? '') : ''),
     attempts,
-    hints: hintView(problem, state.hintLevel, state.aiHints),
+    hints: hintView(problem, state.hintLevel, state.aiHints, state.aiHintsUsed),
     solved,
     solutionShown: attempts.some((a) => a.status === 'passed' || a.status === 'gave_up'),
   };
@@ -98,7 +98,7 @@ export async function submitAttempt(deps: PracticeDeps, userId: string, slug: st
     kind: problem.kind,
     submission: text,
     hintsUsed: state.hintLevel,
-    aiHintsUsed: state.aiHints.length,
+    aiHintsUsed: state.aiHintsUsed,
   };
 
   if (problem.kind === 'numeric') {
@@ -135,7 +135,7 @@ export async function giveUp(db: pg.Pool, bank: Bank, userId: string, slug: stri
     submission: state.draft ?? '',
     status: 'gave_up',
     hintsUsed: state.hintLevel,
-    aiHintsUsed: state.aiHints.length,
+    aiHintsUsed: state.aiHintsUsed,
     graded: true,
   });
 }

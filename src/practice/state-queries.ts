@@ -7,6 +7,8 @@ export interface AiHint {
   text: string;
   source: 'llm' | 'offline';
   at: string;
+  /** Why an offline answer stands in for the AI (e.g. the daily budget is used up); shown above it. */
+  notice?: string;
 }
 
 export interface UserProblemState {
@@ -14,14 +16,18 @@ export interface UserProblemState {
   draftSavedAt: Date | null;
   notes: string;
   hintLevel: number;
+  /** The latest AI hints kept as text (at most KEPT_AI_HINTS), oldest first. */
   aiHints: AiHint[];
+  /** How many AI hints were asked for since the last reset, including ones no longer kept. */
+  aiHintsUsed: number;
 }
 
-const EMPTY: UserProblemState = { draft: null, draftSavedAt: null, notes: '', hintLevel: 0, aiHints: [] };
+const EMPTY: UserProblemState = { draft: null, draftSavedAt: null, notes: '', hintLevel: 0, aiHints: [], aiHintsUsed: 0 };
 
 export async function getUserProblemState(db: Queryable, userId: string, slug: string): Promise<UserProblemState> {
   const { rows } = await db.query<UserProblemState>(
-    `SELECT draft, draft_saved_at AS "draftSavedAt", notes, hint_level AS "hintLevel", ai_hints AS "aiHints"
+    `SELECT draft, draft_saved_at AS "draftSavedAt", notes, hint_level AS "hintLevel", ai_hints AS "aiHints",
+            ai_hints_used AS "aiHintsUsed"
        FROM problem_user_state WHERE user_id = $1 AND slug = $2`,
     [userId, slug],
   );
@@ -60,17 +66,32 @@ export async function revealNextHint(db: Queryable, userId: string, slug: string
   return rows[0]!.level;
 }
 
-export async function appendAiHint(db: Queryable, userId: string, slug: string, hint: AiHint): Promise<void> {
+/** How many AI hints are kept as text: the page lists them and the next prompt may draw on them. */
+export const KEPT_AI_HINTS = 5;
+
+/**
+ * Counts one AI hint and, when `hint` is given, keeps it, dropping all but the last KEPT_AI_HINTS. One statement, so
+ * two tabs asking at once both count and the array never grows past the bound. A stand-in answer shown while the AI
+ * is unavailable is counted (it reveals the next canned hint) but passed as null: it is not worth keeping as history.
+ */
+export async function recordAiHint(db: Queryable, userId: string, slug: string, hint: AiHint | null): Promise<void> {
   await db.query(
-    `INSERT INTO problem_user_state (user_id, slug, ai_hints) VALUES ($1, $2, jsonb_build_array($3::jsonb))
-     ON CONFLICT (user_id, slug) DO UPDATE SET ai_hints = problem_user_state.ai_hints || jsonb_build_array($3::jsonb), updated_at = now()`,
-    [userId, slug, JSON.stringify(hint)],
+    `INSERT INTO problem_user_state (user_id, slug, ai_hints, ai_hints_used)
+       VALUES ($1, $2, CASE WHEN $3::jsonb IS NULL THEN '[]'::jsonb ELSE jsonb_build_array($3::jsonb) END, 1)
+     ON CONFLICT (user_id, slug) DO UPDATE SET
+       ai_hints_used = problem_user_state.ai_hints_used + 1,
+       ai_hints = CASE WHEN $3::jsonb IS NULL THEN problem_user_state.ai_hints ELSE
+         (SELECT jsonb_agg(e ORDER BY i) FROM jsonb_array_elements(problem_user_state.ai_hints || jsonb_build_array($3::jsonb))
+            WITH ORDINALITY AS t(e, i)
+           WHERE i > jsonb_array_length(problem_user_state.ai_hints) + 1 - $4::int) END,
+       updated_at = now()`,
+    [userId, slug, hint ? JSON.stringify(hint) : null, KEPT_AI_HINTS],
   );
 }
 
 /** After a pass the hints are on that attempt's record; the next try (a spaced review) starts without them. */
 export async function resetHints(db: Queryable, userId: string, slug: string): Promise<void> {
-  await db.query(`UPDATE problem_user_state SET hint_level = 0, ai_hints = '[]'::jsonb, updated_at = now() WHERE user_id = $1 AND slug = $2`, [
+  await db.query(`UPDATE problem_user_state SET hint_level = 0, ai_hints = '[]'::jsonb, ai_hints_used = 0, updated_at = now() WHERE user_id = $1 AND slug = $2`, [
     userId,
     slug,
   ]);

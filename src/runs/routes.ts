@@ -38,7 +38,7 @@ export async function runsRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/runs/demo', { preHandler: requireUser }, async (request, reply) => {
     const id = await startDemoRun(db, userOf(request));
-    return reply.redirect(`/runs/${id}`, 303);
+    return reply.redirect(`/runs/${encodeURIComponent(id)}`, 303);
   });
 
   app.get<{ Params: IdParams }>('/runs/:id', { preHandler: requireUser }, async (request, reply) => {
@@ -55,7 +55,7 @@ export async function runsRoutes(app: FastifyInstance): Promise<void> {
     const user = userOf(request);
     const outcome = await cancelRunAs(db, request.params.id, user);
     if (outcome === 'not_found') throw new AppError('not_found', 'Run not found');
-    if (!isHtmx(request)) return reply.redirect(`/runs/${request.params.id}`, 303);
+    if (!isHtmx(request)) return reply.redirect(`/runs/${encodeURIComponent(request.params.id)}`, 303);
     const page = await runPage(db, request.params.id, user);
     return renderFresh(reply, 'partials/runs/status.njk', page);
   });

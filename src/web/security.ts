@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, RouteOptions, onRequestHookHandler } from 'fastify';
 import type { Config } from '../config.js';
 import { AppError, notFound } from '../errors.js';
+import { clientIpFrom } from './client-ip.js';
 
 /**
  * The Content-Security-Policy. Scripts only from our own origin: no inline scripts, no eval, no CDN.
@@ -41,7 +42,7 @@ export function contentSecurityPolicy(config: Config): Record<string, string[] |
   };
 }
 
-/** Per-IP limits (IP as Fastify sees it: the client behind Fly's proxy in production, see app.ts trustProxy). */
+/** Per-IP limits, keyed on request.clientIp (CLIENT_IP_SOURCE: by default Fly-Client-IP in production). */
 export const RATE_LIMITS = {
   signIn: { max: 10, timeWindow: '1 minute' },
   requestAccess: { max: 10, timeWindow: '1 hour' },
@@ -125,8 +126,15 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
     if (gate) route.onRequest = [gate, ...([] as onRequestHookHandler[]).concat(route.onRequest ?? [])];
   });
 
+  const source = config.clientIpSource;
+  app.decorateRequest('clientIp', {
+    getter(this: FastifyRequest) {
+      return clientIpFrom(source, this.socket.remoteAddress ?? '', this.headers);
+    },
+  });
   await app.register(rateLimit, {
     global: false,
+    keyGenerator: (request) => request.clientIp,
     errorResponseBuilder: (_request, context) =>
       new AppError('rate_limited', `Too many attempts from your network. Try again in ${context.after}.`),
   });

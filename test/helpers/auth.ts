@@ -25,7 +25,7 @@ export async function csrfFor(app: FastifyInstance, cookie = ''): Promise<{ cook
   const res = await app.inject({ url: '/', headers: cookie ? { cookie } : {} });
   const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(res.body)?.[1];
   const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
-  const csrfCookie = setCookie.map((c) => c.split(';')[0]!).find((c) => c.startsWith('bench_csrf='));
+  const csrfCookie = setCookie.map((c) => c.split(';')[0]!).find((c) => /^(__Host-)?bench_csrf=/.test(c));
   if (!csrf || !csrfCookie) throw new Error('no CSRF token on the home page');
   return { cookie: [cookie, csrfCookie].filter(Boolean).join('; '), csrf };
 }

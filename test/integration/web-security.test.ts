@@ -91,10 +91,65 @@ describe('rate limits', () => {
     expect(statuses[20]).toBe(429);
   });
 
+  it('behind Fly (the production default) keys on Fly-Client-IP: a rotated X-Forwarded-For does not dodge the limit', async () => {
+    const prod = await buildTestApp(db, { env: { NODE_ENV: 'production', HOST: '0.0.0.0' } });
+    try {
+      const hit = (client: string, i: number) =>
+        prod.inject({ url: '/auth/callback', remoteAddress: '172.16.5.2', headers: { 'fly-client-ip': client, 'x-forwarded-for': `198.51.100.${i}` } });
+      const statuses = [];
+      for (let i = 0; i < 11; i++) statuses.push((await hit('203.0.113.50', i)).statusCode);
+      expect(statuses.slice(0, 10)).not.toContain(429);
+      expect(statuses[10]).toBe(429);
+      expect((await hit('203.0.113.51', 99)).statusCode).not.toBe(429); // another client is not held up
+    } finally {
+      await prod.close();
+    }
+  });
+
+  it('with no proxy configured (local), no header changes the key', async () => {
+    const hit = (i: number) =>
+      app.inject({ url: '/auth/callback', remoteAddress: '192.0.2.30', headers: { 'x-forwarded-for': `198.51.100.${i}`, 'fly-client-ip': `198.51.100.${i}`, 'cf-connecting-ip': `198.51.100.${i}` } });
+    const statuses = [];
+    for (let i = 0; i < 11; i++) statuses.push((await hit(i)).statusCode);
+    expect(statuses[10]).toBe(429);
+  });
+
   it('an /admin route added by another area is 404 to non-admins without it doing anything', async () => {
     const member = await signIn(app, db);
     expect((await app.inject({ url: '/admin/added-later', headers: member.headers })).statusCode).toBe(404);
     const admin = await signIn(app, db, { admin: true });
     expect((await app.inject({ url: '/admin/added-later', headers: admin.headers })).body).toBe('secret operator page');
+  });
+});
+
+describe('CSRF cookie', () => {
+  const csrfSetCookie = (res: { headers: Record<string, unknown> }) =>
+    ([] as string[]).concat((res.headers['set-cookie'] as string | string[] | undefined) ?? []).find((c) => /^(__Host-)?bench_csrf=/.test(c));
+
+  it('on plain http (local development): bench_csrf, not Secure, so the browser keeps it', async () => {
+    const cookie = csrfSetCookie(await app.inject('/'));
+    expect(cookie).toMatch(/^bench_csrf=/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).not.toMatch(/Secure/i);
+  });
+
+  it('over https: Secure and __Host- prefixed (Path=/, no Domain), and a form post with it still passes', async () => {
+    for (const env of [{ NODE_ENV: 'production', HOST: '0.0.0.0' }, { PUBLIC_URL: 'https://bench.example.com' }]) {
+      const https = await buildTestApp(db, { env });
+      try {
+        const page = await https.inject({ url: '/login', headers: { 'x-forwarded-proto': 'https' } });
+        const cookie = csrfSetCookie(page)!;
+        expect(cookie, JSON.stringify(env)).toMatch(/^__Host-bench_csrf=/);
+        expect(cookie).toMatch(/;\s*Secure/i);
+        expect(cookie).toMatch(/;\s*Path=\/(;|$)/i);
+        expect(cookie).not.toMatch(/Domain=/i);
+        const token = /<meta name="csrf-token" content="([^"]+)"/.exec(page.body)![1]!;
+        const echo = (csrf: string) => https.inject({ method: 'POST', url: '/logout', headers: { 'x-forwarded-proto': 'https', cookie: cookie.split(';')[0]!, 'x-csrf-token': csrf } });
+        expect((await echo(token)).statusCode).toBe(303);
+        expect((await echo('forged')).statusCode).toBe(403);
+      } finally {
+        await https.close();
+      }
+    }
   });
 });

@@ -119,6 +119,25 @@ for _mod in (os, posix):
         if hasattr(_mod, _fn):
             setattr(_mod, _fn, _no_programs)
 del _mod, _fn
+
+# ctypes reaches native calls: ctypes.CDLL(None) opens the running module,
+# whose exports include the Emscripten glue that calls Node's spawnSync, and
+# only the permission model stops that. Take it away like the FFI above. The
+# C half is a built-in module, so the built-in importer refuses it too; a
+# determined script can still find the original through introspection, which
+# is why the permission model stays the boundary.
+_native = frozenset(("ctypes", "_ctypes"))
+for _name in [n for n in list(sys.modules) if n.split(".")[0] in _native]:
+    del sys.modules[_name]
+for _name in _native:
+    sys.modules[_name] = None
+import _imp
+def _create_builtin(spec, _create=_imp.create_builtin, _refused=_native):
+    if spec.name in _refused:
+        raise ImportError(spec.name + " is not available in the grader", name=spec.name)
+    return _create(spec)
+_imp.create_builtin = _create_builtin
+del _name, _native, _create_builtin
 `;
 
 const PY_LOAD_HARNESS = `

@@ -143,6 +143,30 @@ ${JSPROXY_FINDERS.replaceAll('process.env', `process.mainModule.require('child_p
     for (const suffix of ['-sp', '-sys', '-popen', '-posix', '-js']) expect(existsSync(marker + suffix)).toBe(false);
   }, 30_000);
 
+  it('cannot reach native calls through ctypes (import, importlib, the built-in importer, the stdlib source)', async () => {
+    const r = await pool.grade({ code: probeCode(`
+import importlib, importlib.machinery, importlib.util, sys
+def from_builtin():
+    spec = importlib.machinery.BuiltinImporter.find_spec("_ctypes")
+    return importlib.util.module_from_spec(spec) if spec else "no spec"
+def from_source():
+    spec = importlib.machinery.PathFinder.find_spec("ctypes", sys.path)
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    return m.CDLL(None)
+attempt("import ctypes", lambda: __import__("ctypes").CDLL(None))
+attempt("import _ctypes", lambda: __import__("_ctypes"))
+attempt("import_module", lambda: importlib.import_module("ctypes").CDLL(None))
+attempt("builtin importer", from_builtin)
+attempt("stdlib source", from_source)`), tests: ONE_TEST });
+    const out = r.tests[0]!.stdout;
+    for (const label of ['import ctypes', 'import _ctypes', 'import_module', 'builtin importer', 'stdlib source']) {
+      expect(out).toMatch(new RegExp(`${label} !! (ImportError|ModuleNotFoundError)`));
+    }
+    expect(out).not.toContain('CDLL');
+    expect(out).not.toContain('_ctypes from');
+  }, 30_000);
+
   it('cannot write files on the host, including the harness', async () => {
     const harness = join(import.meta.dirname, '..', '..', '..', 'src', 'practice', 'harness', 'harness.py');
     const before = createHash('sha256').update(readFileSync(harness)).digest('hex');

@@ -60,7 +60,71 @@ describe('Ask the AI for a hint', () => {
     fake.script(anthropic.unauthorized());
     const res = await post(`/problems/${code.slug}/hints/ai`, { code: 'raise NotImplementedError' });
     expect(res.body).toContain('Hint from the offline helper');
+    expect(res.body).toContain('AI is unavailable right now; showing offline hints');
     expect(res.body).toContain('still raises <code>NotImplementedError</code>');
+  });
+
+  it('the prompt carries only the last few AI answers, and the page lists only the latest', async () => {
+    const asker = await signIn(app, db);
+    const ask = () => {
+      const f = form({ code: 'pass' });
+      return app.inject({ method: 'POST', url: `/problems/${written.slug}/hints/ai`, payload: f.payload, headers: { ...f.headers, ...asker.headers, 'hx-request': 'true' } });
+    };
+    for (let i = 1; i <= 8; i++) {
+      fake.script(anthropic.message({ text: `Model hint number ${i}.` }));
+      expect((await ask()).statusCode).toBe(200);
+    }
+    // A stand-in (the provider refused) is shown and counted, but never becomes history.
+    fake.script(anthropic.unauthorized());
+    expect((await ask()).body).toContain('AI is unavailable right now');
+    fake.script(anthropic.message({ text: 'Model hint number 10.' }));
+    const last = await ask();
+    const prompt = lastRequest().messages[0]!.content;
+    for (const i of [6, 7, 8]) expect(prompt).toContain(`Model hint number ${i}.`);
+    for (const i of [1, 4, 5]) expect(prompt).not.toContain(`Model hint number ${i}.`);
+    expect(prompt).not.toContain('You have seen every canned hint');
+    expect(prompt).not.toMatch(/Next step:/);
+    // The page: the latest five answers, and how many are not listed.
+    expect(last.body.match(/class="hint card hint-ai"/g)).toHaveLength(5);
+    expect(last.body).toContain('Model hint number 10.');
+    expect(last.body).not.toContain('Model hint number 4.');
+    expect(last.body).toContain('5 earlier AI hints not listed');
+    const { rows } = await db.pool.query(`SELECT ai_hints, ai_hints_used FROM problem_user_state WHERE user_id = $1 AND slug = $2`, [asker.user.id, written.slug]);
+    expect(rows[0].ai_hints_used).toBe(10);
+    expect(rows[0].ai_hints.map((h: { text: string }) => h.text)).toEqual([5, 6, 7, 8, 10].map((i) => `Model hint number ${i}.`));
+  });
+});
+
+describe('Ask the AI for a hint over the daily cap', () => {
+  let capped: FastifyInstance;
+  let capUser: SignedIn;
+  beforeAll(async () => {
+    capped = await practiceApp(db, { env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_DAILY_TOKEN_CAP: '0' } });
+    capUser = await signIn(capped, db);
+  });
+  afterAll(() => capped?.close());
+
+  const stateOf = async () =>
+    (await db.pool.query(`SELECT ai_hints, ai_hints_used FROM problem_user_state WHERE user_id = $1 AND slug = $2`, [capUser.user.id, code.slug])).rows[0];
+
+  it('says the budget is used up and when it resets, counts the hint, and keeps no history of it', async () => {
+    const f = form({ code: 'raise NotImplementedError' });
+    const res = await capped.inject({ method: 'POST', url: `/problems/${code.slug}/hints/ai`, payload: f.payload, headers: { ...f.headers, ...capUser.headers, 'hx-request': 'true' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('AI budget for today is used up; resets at 00:00 UTC');
+    expect(res.body).toContain('still raises <code>NotImplementedError</code>');
+    expect(fake.requests).toHaveLength(0); // the cap stopped it before the provider
+    expect(await stateOf()).toMatchObject({ ai_hints: [], ai_hints_used: 1 });
+  });
+
+  it('without JavaScript the answer and the notice are on the page it renders (nothing to redirect back to)', async () => {
+    const f = form({ code: 'raise NotImplementedError' });
+    const res = await capped.inject({ method: 'POST', url: `/problems/${code.slug}/hints/ai`, payload: f.payload, headers: { ...f.headers, ...capUser.headers } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<html');
+    expect(res.body).toContain('AI budget for today is used up; resets at 00:00 UTC');
+    expect(res.body).toContain('raise NotImplementedError'); // the typed code is still in the editor
+    expect(await stateOf()).toMatchObject({ ai_hints: [], ai_hints_used: 2 });
   });
 });
 
