@@ -68,7 +68,7 @@ describe('the run page in a browser', () => {
         if (text) seen.add(text);
         return (await page.locator('#run-status').getAttribute('data-status')) === 'succeeded';
       },
-      { what: 'the page to show the run succeeded', timeoutMs: 30_000, intervalMs: 100 },
+      { what: 'the page to show the run succeeded', intervalMs: 100 },
     );
     // Several distinct progress states were shown while the page was open, not just the final one.
     expect([...seen].filter((t) => /^\d+ \/ 8/.test(t)).length).toBeGreaterThanOrEqual(3);
@@ -90,13 +90,11 @@ describe('the run page in a browser', () => {
     const id = page.url().split('/').pop()!;
     await waitFor(async () => /^\d+ \/ 20/.test((await page.locator('[data-progress-text]').textContent())?.trim() ?? ''), {
       what: 'progress to appear',
-      timeoutMs: 20_000,
       intervalMs: 100,
     });
     await page.getByRole('button', { name: 'Cancel run' }).click();
     await waitFor(async () => (await page.locator('#run-status').getAttribute('data-status')) === 'canceled', {
       what: 'the page to show the run canceled',
-      timeoutMs: 15_000,
       intervalMs: 100,
     });
     expect(await page.locator('#run-status').textContent()).toContain('Canceled while running.');
