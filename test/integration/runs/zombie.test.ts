@@ -51,5 +51,5 @@ describe('a zombie worker', () => {
     const events = await getRunEvents(db.pool, id);
     expect(events.map((e) => `${e.type}:${e.attempt ?? ''}`)).toEqual(['queued:', 'started:1', 'requeued:1', 'started:2', 'succeeded:2']);
     expect(events[2]!.message).toMatch(/Lease expired/);
-  }, 90_000);
+  }, 180_000);
 });
