@@ -1,12 +1,14 @@
 /**
- * In a real browser (Debian's Chromium through playwright-core), under the real CSP: pages load their scripts, the
- * request-access form shows a bad field's message beside it, and the operator approves a request in place with htmx.
+ * In a real Chromium (chosen by test/helpers/browser.ts, driven by playwright-core), under the real CSP: pages load
+ * their scripts, the request-access form shows a bad field's message beside it, and the operator approves a request
+ * in place with htmx.
  * Any CSP violation -- reported as an event or in the console -- fails the test.
  */
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/app.js';
+import { launchChromium } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { startFakeSupabaseAuth, type FakeSupabaseAuth } from '../fakes/supabase-auth.js';
 
@@ -20,10 +22,7 @@ beforeAll(async () => {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

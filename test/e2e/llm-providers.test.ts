@@ -3,11 +3,12 @@
  * with the Anthropic fake behind it; and the account page shows the usage meter.
  */
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anthropic, FAKE_ANTHROPIC_KEY, startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic.js';
 import { signIn } from '../helpers/auth.js';
 import { buildTestApp } from '../helpers/app.js';
+import { launchChromium } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/db.js';
 
 const db = useTestDatabase();
@@ -20,10 +21,7 @@ beforeAll(async () => {
   fake = await startFakeAnthropic();
   app = await buildTestApp(db, { env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, ANTHROPIC_BASE_URL: fake.url } });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -3,12 +3,13 @@
  * once it is finished, and the cancel button stops a running run.
  */
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueRun } from '../../src/runs/enqueue.js';
 import { getRun } from '../../src/runs/queries.js';
 import { buildTestApp } from '../helpers/app.js';
 import { signIn, type SignedIn } from '../helpers/auth.js';
+import { launchChromium } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { killAll, spawnWorker, waitFor, type WorkerProcess } from '../integration/runs/helpers.js';
 
@@ -29,10 +30,7 @@ beforeAll(async () => {
   const w = spawnWorker(db.url, { WORKER_CONCURRENCY: '1', WORKER_LEASE_MS: '10000' });
   workers.push(w);
   await w.ready(db.pool);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   context = await browser.newContext();
   await context.addCookies(
     alice.cookie.split('; ').map((pair) => {
@@ -70,7 +68,7 @@ describe('the run page in a browser', () => {
         if (text) seen.add(text);
         return (await page.locator('#run-status').getAttribute('data-status')) === 'succeeded';
       },
-      { what: 'the page to show the run succeeded', timeoutMs: 30_000, intervalMs: 100 },
+      { what: 'the page to show the run succeeded', intervalMs: 100 },
     );
     // Several distinct progress states were shown while the page was open, not just the final one.
     expect([...seen].filter((t) => /^\d+ \/ 8/.test(t)).length).toBeGreaterThanOrEqual(3);
@@ -92,13 +90,11 @@ describe('the run page in a browser', () => {
     const id = page.url().split('/').pop()!;
     await waitFor(async () => /^\d+ \/ 20/.test((await page.locator('[data-progress-text]').textContent())?.trim() ?? ''), {
       what: 'progress to appear',
-      timeoutMs: 20_000,
       intervalMs: 100,
     });
     await page.getByRole('button', { name: 'Cancel run' }).click();
     await waitFor(async () => (await page.locator('#run-status').getAttribute('data-status')) === 'canceled', {
       what: 'the page to show the run canceled',
-      timeoutMs: 15_000,
       intervalMs: 100,
     });
     expect(await page.locator('#run-status').textContent()).toContain('Canceled while running.');

@@ -34,7 +34,7 @@ describe('cached practice pages', () => {
         const a = await list();
         return a === (await list()) ? a : undefined;
       },
-      { what: 'a reload to be served from the cache', timeoutMs: 5000 },
+      { what: 'a reload to be served from the cache' },
     );
     expect(statusCell(first, problem.slug)).toBe('new');
 
@@ -49,7 +49,7 @@ describe('cached practice pages', () => {
     } finally {
       await other.end();
     }
-    await waitFor(async () => statusCell(await list(), problem.slug) === 'solved', { what: 'the list to show the problem solved', timeoutMs: 5000 });
+    await waitFor(async () => statusCell(await list(), problem.slug) === 'solved', { what: 'the list to show the problem solved' });
   });
 
   it('a user\'s own action shows on their very next load', async () => {

@@ -45,7 +45,7 @@ describe('cancel', () => {
         const r = await getRun(db.pool, id);
         return r?.status === 'canceled' ? r : undefined;
       },
-      { what: 'the run to be canceled', timeoutMs: 10_000 },
+      { what: 'the run to be canceled' },
     );
     expect(run.error).toEqual({ code: 'canceled', message: 'Canceled while running.' });
     const items = await getRunItems(db.pool, id);
@@ -56,6 +56,6 @@ describe('cancel', () => {
     expect(events[3]!.message).toMatch(/handler stopped on its signal/);
     // The worker is free again: it takes the next run at once.
     const next = await enqueueRun(db.pool, { kind: 'noop', ownerId: null, payload: {} });
-    await waitFor(async () => (await getRun(db.pool, next.id))!.status === 'succeeded', { what: 'the next run', timeoutMs: 10_000 });
+    await waitFor(async () => (await getRun(db.pool, next.id))!.status === 'succeeded', { what: 'the next run' });
   }, 60_000);
 });

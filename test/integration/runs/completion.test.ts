@@ -65,7 +65,7 @@ async function finished(kindOrId: string) {
       const run = await getRun(db.pool, id);
       return run && !['queued', 'running'].includes(run.status) ? run : undefined;
     },
-    { what: `run ${kindOrId} to finish`, timeoutMs: 15_000 },
+    { what: `run ${kindOrId} to finish` },
   );
 }
 

@@ -37,7 +37,7 @@ describe('a worker killed mid-run', () => {
           );
           return rows[0] && rows[0].items >= 3 ? (rows[0].lease_owner as string) : undefined;
         },
-        { what: `round ${round}: the run to be under way`, timeoutMs: 20_000, intervalMs: 20 },
+        { what: `round ${round}: the run to be under way`, intervalMs: 20 },
       );
       const victim = live.get(holder)!;
       victim.child.kill('SIGKILL');
@@ -46,7 +46,6 @@ describe('a worker killed mid-run', () => {
 
       await waitFor(async () => (await getRun(db.pool, id))!.status === 'succeeded', {
         what: `round ${round}: the run to finish on another worker`,
-        timeoutMs: 30_000,
       });
       const run = (await getRun(db.pool, id))!;
       expect(run.attempts).toBe(2);

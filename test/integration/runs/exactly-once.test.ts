@@ -21,7 +21,7 @@ describe('four workers, 2,000 runs', () => {
         const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM runs WHERE status IN ('queued', 'running')`);
         return rows[0].n === 0;
       },
-      { what: 'the queue to drain', timeoutMs: 60_000, intervalMs: 200 },
+      { what: 'the queue to drain', intervalMs: 200 },
     );
     const { rows: summary } = await db.pool.query(
       `SELECT status, attempts, count(*)::int AS n FROM runs WHERE id = ANY($1::bigint[]) GROUP BY 1, 2`,

@@ -82,7 +82,7 @@ describe('worker loop', () => {
     loop.wake();
     await waitFor(async () => handled === 1, { what: 'the woken claim' });
     available = 1; // no wake: only the poll finds it
-    await waitFor(async () => handled === 2, { what: 'the poll to find the job', timeoutMs: 2000 });
+    await waitFor(async () => handled === 2, { what: 'the poll to find the job' });
     await loop.stop();
     const calls = claimCalls;
     available = 5;

@@ -1,9 +1,9 @@
-// harness.py semantics under CPython, through a tiny stdin/stdout driver.
-// Fast feedback for harness bugs without booting Pyodide.
-import { spawnSync } from 'node:child_process';
+// harness.py semantics on their own, through a tiny stdin/stdout driver: fast feedback for harness bugs without
+// the grader's sandbox around it. Python is Pyodide's (test/helpers/python.ts), so no system python3 is needed.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startPython, type Python } from '../../helpers/python.js';
 
 const harnessDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'src', 'practice', 'harness');
 const DRIVER = `
@@ -19,16 +19,18 @@ sys.stdout.write(json.dumps(out))
 `;
 
 interface R { name: string; status: string; message: string; expected?: string; actual?: string; stdout: string }
+let python: Python;
+beforeAll(async () => {
+  python = await startPython([harnessDir]);
+}, 120_000);
 function run(user: string, tests: string, extra: Record<string, unknown> = {}): R[] {
-  const p = spawnSync('python3', ['-c', DRIVER, harnessDir], { input: JSON.stringify({ user, tests, ...extra }), encoding: 'utf8' });
-  if (p.status !== 0) throw new Error(p.stderr);
-  return JSON.parse(p.stdout) as R[];
+  return JSON.parse(python.run(DRIVER, [harnessDir], JSON.stringify({ user, tests, ...extra }))) as R[];
 }
 const byName = (rs: R[]) => Object.fromEntries(rs.map((r) => [r.name, r]));
 
 const ADD = 'def add(a, b):\n    print("adding", a, b)\n    return a + b\n';
 
-describe('harness.py (CPython)', () => {
+describe('harness.py', () => {
   it('passes, fails with expected/actual, and errors with a short traceback', () => {
     const r = byName(run(ADD, [
       'def test_ok(): check_equal(add(1, 2), 3)',
