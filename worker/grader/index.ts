@@ -8,6 +8,7 @@ export { createGraderPool } from './pool.js';
 export type { GradeRequest, GraderPool, PoolOptions, PoolStats } from './pool.js';
 export type { GradeResult, SuiteTestResult } from './results.js';
 export type { TestResult, TestStatus, SuiteName } from './protocol.js';
+export type { TestCase, Step } from '../../src/practice/judge.js';
 export type { Logger } from './spawn.js';
 export { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_MS } from './limits.js';
 
