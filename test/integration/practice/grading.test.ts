@@ -111,7 +111,9 @@ describe('grading verdicts', () => {
 describe('written answers', () => {
   it('are scored point by point against the rubric offline, labelled as an estimate', async () => {
     const rubric = written.rubric!;
-    const answer = `${rubric[0]!.keywords[0]} and ${rubric[1]!.keywords[0]} matter most.`;
+    // Keywords the statement already contains do not count, so the answer uses ones it does not.
+    const fresh = (i: number) => rubric[i]!.keywords.find((k) => !written.statement.toLowerCase().includes(k))!;
+    const answer = `${fresh(0)} and ${fresh(1)} matter most.`;
     const id = await submit(written.slug, 'answer', answer);
     const summary = await gradeAttempt({ db: db.pool, grader, llm: app.llm }, id);
     expect(summary.score).toBeCloseTo(2 / rubric.length, 5);
