@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
+import { createGraderPool } from '../../dist/worker/grader/index.js';
 import { readBank } from '../../src/practice/bank.js';
 import { buildTestApp } from '../helpers/app.js';
 import { launchChromium } from '../helpers/browser.js';
@@ -185,6 +186,21 @@ describe('without cross-origin isolation (the worker is restarted after a timeou
     expect(await page.locator('[data-run-status]').textContent()).toContain(`All ${testNames.length} visible tests passed.`);
     expect(await page.title()).toBe('Problem');
     expect(o.errors).toEqual([]);
+  });
+
+  it('Run and the server grade agree case by case on the visible cases (starter, reference, a wrong solution)', { timeout: 4 * SLOW }, async () => {
+    const { page } = o;
+    const pool = createGraderPool({ size: 1, timeLimitMs: 30_000, logger: { info() {}, warn() {} } });
+    try {
+      for (const code of [starter, solution, wrongSolution]) {
+        await setCode(page, code);
+        const browser = (await run(page)).map((r) => [r.name, r.status, r.message, r.expected ?? undefined, r.actual ?? undefined]);
+        const server = (await pool.grade({ code, cases: visibleTests })).tests.map((t) => [t.name, t.status, t.message, t.expected, t.actual]);
+        expect(browser).toEqual(server);
+      }
+    } finally {
+      await pool.close();
+    }
   });
 
   it('a wrong solution shows expected vs actual, errors and the captured output', { timeout: SLOW }, async () => {
