@@ -54,7 +54,7 @@ function bundlesUpToDate() {
   if (outputs.some((t) => t === undefined)) return false;
   const oldestOutput = Math.min(...outputs);
   // The directory walk catches files added since the last build; the metafile list catches edits to everything
-  // bundled (our files, node_modules, the harness); the build script and lock file catch config/dependency changes.
+  // bundled (our files, node_modules, the runner); the build script and lock file catch config/dependency changes.
   const inputs = [...listFiles(clientDir), ...stamp.inputs.map((i) => join(root, i)), fileURLToPath(import.meta.url), join(root, 'package-lock.json')];
   return inputs.every((i) => {
     const t = mtime(i);
@@ -85,8 +85,8 @@ async function buildBundles() {
     // Page scripts: ESM with splitting, so the Markdown renderer is a lazily imported chunk, paid for only when
     // someone opens a preview.
     esbuild.build({ ...common, entryPoints: ['editor', 'runner'].map((e) => join(clientDir, `${e}.ts`)), splitting: true }),
-    // The worker is built alone so it is one self-contained file (no chunk shared with the page). The Python harness
-    // ships inside it as text, so the worker and the harness it expects never disagree.
+    // The worker is built alone so it is one self-contained file (no chunk shared with the page). The Python runner
+    // ships inside it as text, so the worker and the runner it expects never disagree.
     esbuild.build({
       ...common,
       entryPoints: [join(clientDir, 'py-worker.ts')],

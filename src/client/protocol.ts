@@ -2,7 +2,7 @@
  * Messages between the page (runner.ts) and the Pyodide worker (py-worker.ts). Types only: nothing here is bundled.
  */
 
-/** One test's outcome, in the harness's shape (src/practice/harness/harness.py). */
+/** One case's outcome, as the judge gives it (src/practice/judge.ts). */
 export interface TestResult {
   name: string;
   status: 'pass' | 'fail' | 'error' | 'timeout';

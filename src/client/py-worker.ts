@@ -1,7 +1,9 @@
 /**
  * The Pyodide Web Worker (/assets/py-worker.js, a module worker). Loads Python from our own origin, reporting
- * download progress, then runs the user's code against the visible tests through the shared harness, posting each
- * event as it happens so the page knows which test was running if it has to stop us.
+ * download progress, then runs the user's code on the visible test cases through the same runner.py the grader
+ * uses and judges each output with the same judge (src/practice/judge.ts), posting each event as it happens so the
+ * page knows which case was running if it has to stop us. Same cases, same runner, same judge: what Run shows for
+ * a visible case is what the server's grade says about it.
  *
  * Stopping: when the page is cross-origin isolated it hands us a SharedArrayBuffer; slot INTERRUPT is Pyodide's
  * interrupt buffer (KeyboardInterrupt inside a runaway loop) and slot STOP tells this loop not to start another test.
@@ -9,8 +11,9 @@
  * the authoritative grading happens on the server.
  */
 import type { PyodideInterface, loadPyodide as LoadPyodide } from 'pyodide';
-import harnessSource from '../practice/harness/harness.py';
-import { INTERRUPT, STOP, type FromWorker, type TestResult, type ToWorker } from './protocol.js';
+import runnerSource from '../practice/harness/runner.py';
+import { judgeCase, type TestCase } from '../practice/judge.js';
+import { INTERRUPT, STOP, type FromWorker, type ToWorker } from './protocol.js';
 
 /** The few members of DedicatedWorkerGlobalScope we use (the WebWorker lib cannot share a program with DOM). */
 interface WorkerScope {
@@ -24,21 +27,13 @@ const post = (message: FromWorker): void => scope.postMessage(message);
 // Next to this script: /assets/pyodide/. Same origin, never a CDN.
 const indexURL = new URL('./pyodide/', import.meta.url).href;
 
-interface Harness {
-  iter_events?: (code: string, tests: string) => PyGenerator;
-  run_tests: (code: string, tests: string) => PyProxyLike;
-  collect_test_names?: (tests: string) => PyProxyLike;
-}
-interface PyProxyLike {
-  toJs(options?: { dict_converter?: (entries: Iterable<[string, unknown]>) => unknown }): unknown;
-  destroy(): void;
-}
-interface PyGenerator extends PyProxyLike {
-  next(): IteratorResult<PyProxyLike, unknown>;
+interface Runner {
+  load: (code: string, limits: string) => string;
+  run_case: (steps: string) => string;
 }
 
 let control: Int32Array | undefined;
-let loading: Promise<{ pyodide: PyodideInterface; harness: Harness }> | undefined;
+let loading: Promise<{ pyodide: PyodideInterface; runner: Runner }> | undefined;
 
 /**
  * Wraps fetch while Pyodide loads so the page can show real download progress: the two big files' bodies pass
@@ -76,7 +71,7 @@ function countingFetch(original: typeof fetch): typeof fetch {
   };
 }
 
-async function load(): Promise<{ pyodide: PyodideInterface; harness: Harness }> {
+async function load(): Promise<{ pyodide: PyodideInterface; runner: Runner }> {
   post({ type: 'progress', phase: 'download', loaded: 0, total: __PYODIDE_DOWNLOAD_BYTES__ });
   const original = scope.fetch;
   scope.fetch = countingFetch(original.bind(scope));
@@ -91,55 +86,41 @@ async function load(): Promise<{ pyodide: PyodideInterface; harness: Harness }> 
   pyodide.setStdin({ error: true });
   if (control) pyodide.setInterruptBuffer(new Int32Array(control.buffer, INTERRUPT * 4, 1));
   pyodide.FS.mkdirTree('/bench');
-  pyodide.FS.writeFile('/bench/bench_harness.py', harnessSource);
+  pyodide.FS.writeFile('/bench/bench_runner.py', runnerSource);
   pyodide.runPython("import sys\nif '/bench' not in sys.path: sys.path.insert(0, '/bench')");
-  const harness = pyodide.pyimport('bench_harness') as unknown as Harness;
-  return { pyodide, harness };
-}
-
-function plain<T>(proxy: PyProxyLike): T {
-  try {
-    return proxy.toJs({ dict_converter: Object.fromEntries }) as T;
-  } finally {
-    proxy.destroy();
-  }
+  return { pyodide, runner: pyodide.pyimport('bench_runner') as unknown as Runner };
 }
 
 function stopRequested(): boolean {
   return control !== undefined && Atomics.load(control, STOP) !== 0;
 }
 
-type HarnessEvent = { event: 'plan'; names: string[] } | { event: 'start'; name: string } | ({ event: 'result' } & TestResult);
+function report(text: string): { stdout: string; outputs?: unknown[]; error?: string } {
+  const r = JSON.parse(text) as { stdout?: string; outputs?: unknown[]; error?: string };
+  return { stdout: r.stdout ?? '', ...(r.error !== undefined ? { error: r.error } : { outputs: r.outputs ?? [] }) };
+}
 
-function run(harness: Harness, id: number, code: string, tests: string): void {
-  const names = harness.collect_test_names ? plain<string[]>(harness.collect_test_names(tests)) : [];
+function run(pyodide: PyodideInterface, id: number, code: string, tests: string): void {
+  const cases = JSON.parse(tests) as TestCase[];
+  const names = cases.map((c) => c.name);
   post({ type: 'started', id, names });
-  let gen: PyGenerator | undefined;
+  post({ type: 'plan', id, names });
   try {
-    if (!harness.iter_events) {
-      for (const result of plain<TestResult[]>(harness.run_tests(code, tests))) post({ type: 'result', id, result });
-    } else {
-      gen = harness.iter_events(code, tests);
-      for (;;) {
-        if (stopRequested()) return post({ type: 'done', id, stopped: true });
-        const step = gen.next();
-        if (step.done) break;
-        const ev = plain<HarnessEvent>(step.value);
-        if (ev.event === 'plan') post({ type: 'plan', id, names: ev.names });
-        else if (ev.event === 'start') post({ type: 'start', id, name: ev.name });
-        else {
-          const { event: _event, ...result } = ev;
-          post({ type: 'result', id, result });
-        }
-      }
+    // A fresh runner module per Run, so the previous Run's code leaves nothing behind in it.
+    pyodide.runPython("import sys, importlib\nimportlib.reload(sys.modules['bench_runner'])");
+    const runnerNow = pyodide.pyimport('bench_runner') as unknown as Runner;
+    const loaded = report(runnerNow.load(code, '{}'));
+    for (const c of cases) {
+      if (stopRequested()) return post({ type: 'done', id, stopped: true });
+      post({ type: 'start', id, name: c.name });
+      const out = loaded.error !== undefined ? loaded : report(runnerNow.run_case(JSON.stringify(c.steps)));
+      post({ type: 'result', id, result: judgeCase(c, out) });
     }
     post({ type: 'done', id, stopped: false });
   } catch (err) {
-    // A KeyboardInterrupt that escaped the harness (e.g. raised between two tests) is still just "stopped".
+    // A KeyboardInterrupt that escaped the runner (e.g. raised between two cases) is still just "stopped".
     if (stopRequested() || (err as { type?: string }).type === 'KeyboardInterrupt') post({ type: 'done', id, stopped: true });
     else post({ type: 'run-failed', id, message: err instanceof Error ? err.message : String(err) });
-  } finally {
-    gen?.destroy();
   }
 }
 
@@ -153,6 +134,6 @@ scope.addEventListener('message', (event) => {
       (err: unknown) => post({ type: 'load-failed', message: err instanceof Error ? err.message : String(err) }),
     );
   } else if (msg.type === 'run') {
-    void loading?.then(({ harness }) => run(harness, msg.id, msg.code, msg.tests));
+    void loading?.then(({ pyodide }) => run(pyodide, msg.id, msg.code, msg.tests));
   }
 });

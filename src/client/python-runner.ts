@@ -9,13 +9,13 @@
  */
 import { INTERRUPT, SIGINT, STOP, type FromWorker, type LoadPhase, type TestResult } from './protocol.js';
 
-/** A result as shown: the harness's statuses plus tests that never ran because the time ran out. */
+/** A result as shown: the judge's statuses plus tests that never ran because the time ran out. */
 export type ShownResult = TestResult | { name: string; status: 'not-run'; message: string };
 
 export interface RunOutcome {
   results: ShownResult[];
   timedOut: boolean;
-  /** The harness itself failed (not a test): the interpreter is restarted. */
+  /** The runner itself failed (not a test): the interpreter is restarted. */
   error?: string;
 }
 

@@ -14,8 +14,9 @@ function readVisibleTests(): string | undefined {
   const node = document.getElementById('visible-tests');
   if (!node) return undefined;
   try {
+    // The visible test cases (src/practice/judge.ts), handed to the Python worker as JSON text.
     const value: unknown = JSON.parse(node.textContent ?? '');
-    return typeof value === 'string' ? value : undefined;
+    return Array.isArray(value) ? JSON.stringify(value) : undefined;
   } catch {
     return undefined;
   }

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../paths.js';
+import type { TestCase } from './judge.js';
 
 export const TOPICS = ['ml-coding', 'data-infra', 'debugging', 'probability', 'system-design', 'paper-reading', 'behavioural'] as const;
 export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
@@ -59,8 +60,8 @@ export interface ProblemContent {
   /** code only */
   starter?: string;
   solution?: string;
-  testsVisible?: string;
-  testsHidden?: string;
+  /** Test cases with the reference's outputs as expected values (cases.json, built from cases.py). */
+  cases?: TestCase[];
   /** numeric only */
   answer?: number;
   tolerance?: number;
@@ -93,7 +94,43 @@ export class BankError extends Error {
 }
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const CODE_FILES = { starter: 'starter.py', solution: 'solution.py', testsVisible: 'tests_visible.py', testsHidden: 'tests_hidden.py' } as const;
+const CODE_FILES = { starter: 'starter.py', solution: 'solution.py' } as const;
+
+// Values are whatever JSON.parse gave (any JSON is a valid input or expected value); checking them element by
+// element with a recursive zod union made reading the bank take seconds at every boot.
+const value = z.unknown();
+const stepSchema = z.union([
+  z.object({ let: z.string().min(1), value }).strict(),
+  z.object({ get: z.string().min(1) }).strict(),
+  z.object({ call: z.string().min(1), args: z.array(value).optional(), kwargs: z.record(z.string(), value).optional(), raises: z.boolean().optional(), keep: z.string().min(1).optional() }).strict(),
+]);
+const casesSchema = z.array(z.object({
+  name: z.string().regex(/^[a-z0-9_]+$/, 'case names are snake_case'),
+  visible: z.boolean(),
+  steps: z.array(stepSchema).min(1),
+  expected: z.array(value),
+  tol: z.object({ rel: z.number().min(0), abs: z.number().min(0) }).strict().optional(),
+}).strict()).min(2);
+
+function readCases(folder: string, slug: string, issues: string[]): TestCase[] {
+  const text = readText(folder, 'cases.json', issues, slug);
+  if (!text) return [];
+  let parsed;
+  try {
+    parsed = casesSchema.safeParse(JSON.parse(text));
+  } catch (err) {
+    issues.push(`${slug}: cases.json: ${(err as Error).message}`);
+    return [];
+  }
+  if (!parsed.success) {
+    for (const i of parsed.error.issues.slice(0, 5)) issues.push(`${slug}: cases.json ${i.path.join('.') || '(root)'}: ${i.message}`);
+    return [];
+  }
+  const cases = parsed.data as TestCase[];
+  if (!cases.some((c) => c.visible) || !cases.some((c) => !c.visible)) issues.push(`${slug}: cases.json needs visible and hidden cases`);
+  if (new Set(cases.map((c) => c.name)).size !== cases.length) issues.push(`${slug}: cases.json has two cases with one name`);
+  return cases;
+}
 
 function readText(dir: string, file: string, issues: string[], slug: string): string {
   const path = join(dir, file);
@@ -136,8 +173,7 @@ function readProblem(dir: string, slug: string, issues: string[]): ProblemConten
   };
   if (m.kind === 'code') {
     for (const [key, file] of Object.entries(CODE_FILES)) content[key as keyof typeof CODE_FILES] = readText(folder, file, issues, slug);
-    if (content.testsVisible && !/^def test_/m.test(content.testsVisible)) issues.push(`${slug}: tests_visible.py has no test_ functions`);
-    if (content.testsHidden && !/^def test_/m.test(content.testsHidden)) issues.push(`${slug}: tests_hidden.py has no test_ functions`);
+    content.cases = readCases(folder, slug, issues);
   } else if (m.kind === 'numeric') {
     content.answer = m.answer;
     content.tolerance = m.tolerance;

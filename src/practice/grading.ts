@@ -6,6 +6,7 @@
  */
 import type { Queryable } from '../db/pool.js';
 import type { Problem } from './bank.js';
+import type { TestCase } from './judge.js';
 import type { LlmPort } from './llm-port.js';
 import type { CodeGrade } from './offline-review.js';
 import { getAttempt, getVersionContent, recordGrade, recordReview, type AttemptRow } from './queries.js';
@@ -16,7 +17,18 @@ import { notifyUserChanged } from './user-events.js';
 
 /** The sandbox as this module needs it: structurally the grader pool from worker/grader. */
 export interface Grader {
-  grade(req: { code: string; tests: { name: 'visible' | 'hidden'; source: string }[] }): Promise<CodeGrade>;
+  grade(req: { code: string; cases: TestCase[] }): Promise<CodeGrade>;
+}
+
+/**
+ * The one way code is graded, for practice attempts and benchmark runs alike: `code` runs in a sandboxed runner
+ * that receives only the cases' inputs, and the verdict is made by the judge in this process from the expected
+ * values stored with the problem version. Returns plain data (status, per-case results, note); never throws for
+ * anything the code does. See docs/grading-sandbox.md.
+ */
+export async function gradeSubmission(grader: Grader, problem: Pick<Problem, 'slug' | 'cases'>, code: string): Promise<CodeGrade> {
+  if (!problem.cases?.length) throw new GradingError(`problem ${problem.slug} has no test cases (a version from before cases.json)`);
+  return grader.grade({ code, cases: problem.cases });
 }
 
 export interface GradingDeps {
@@ -43,13 +55,7 @@ async function versionOf(db: Queryable, attempt: AttemptRow): Promise<Problem> {
 async function gradeCode(deps: GradingDeps, attempt: AttemptRow, problem: Problem, progress: ProgressFn): Promise<CodeGrade> {
   if (attempt.status === 'pending') {
     await progress(0, 2, 'Running the tests in the sandbox');
-    const grade = await deps.grader.grade({
-      code: attempt.submission,
-      tests: [
-        { name: 'visible', source: problem.testsVisible ?? '' },
-        { name: 'hidden', source: problem.testsHidden ?? '' },
-      ],
-    });
+    const grade = await gradeSubmission(deps.grader, problem, attempt.submission);
     const passed = grade.tests.filter((t) => t.status === 'pass').length;
     const score = grade.tests.length ? passed / grade.tests.length : 0;
     await recordGrade(deps.db, attempt.id, { status: grade.status, result: grade, score });

@@ -46,11 +46,16 @@ export interface RubricScore {
   source: 'llm' | 'offline';
 }
 
-/** Keyword coverage: a point counts as covered when the answer mentions any of its keywords (case-insensitive). */
-export function scoreRubricOffline(answer: string, rubric: RubricPoint[]): RubricScore {
+/**
+ * Keyword coverage: a point counts as covered when the answer mentions any of its keywords (case-insensitive).
+ * Keywords that already appear in the prompt (the problem statement) do not count: an answer that only repeats
+ * the question would otherwise cover them.
+ */
+export function scoreRubricOffline(answer: string, rubric: RubricPoint[], prompt = ''): RubricScore {
   const text = answer.toLowerCase().replace(/\s+/g, ' ');
+  const asked = prompt.toLowerCase().replace(/\s+/g, ' ');
   const points = rubric.map((r) => {
-    const matched = r.keywords.filter((k) => text.includes(k.toLowerCase()));
+    const matched = r.keywords.filter((k) => !asked.includes(k.toLowerCase()) && text.includes(k.toLowerCase()));
     return { point: r.point, covered: matched.length > 0, matched };
   });
   const covered = points.filter((p) => p.covered).length;

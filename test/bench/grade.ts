@@ -12,23 +12,16 @@ def softmax(xs):
     s = sum(exps)
     return [e / s for e in exps]
 `;
-const TESTS = [
-  { name: 'visible' as const, source: `
-def test_sums_to_one():
-    check_close(sum(softmax([1.0, 2.0, 3.0])), 1.0)
-def test_uniform():
-    check_close(softmax([0.0, 0.0]), [0.5, 0.5])
-def test_known():
-    check_close(softmax([1.0, 2.0, 3.0]), [0.09003057, 0.24472847, 0.66524096], rel=1e-6)
-` },
-  { name: 'hidden' as const, source: `
-def test_large_inputs_stable():
-    check_close(softmax([1000.0, 1000.0]), [0.5, 0.5])
-def test_single():
-    check_equal(softmax([5.0]), [1.0])
-` },
+// The same five checks as before the runner/judge split (3 visible, 2 hidden), as test cases.
+const softmax = (xs: number[]) => { const m = Math.max(...xs); const e = xs.map((x) => Math.exp(x - m)); const t = e.reduce((a, b) => a + b); return e.map((x) => x / t); };
+const CASES = [
+  { name: 'sums_to_one', visible: true, steps: [{ call: 'softmax', args: [[1.0, 2.0, 3.0]] }], expected: [softmax([1, 2, 3])], tol: { rel: 1e-6, abs: 1e-9 } },
+  { name: 'uniform', visible: true, steps: [{ call: 'softmax', args: [[0.0, 0.0]] }], expected: [[0.5, 0.5]], tol: { rel: 1e-6, abs: 1e-9 } },
+  { name: 'known', visible: true, steps: [{ call: 'softmax', args: [[1.0, 2.0, 3.0]] }], expected: [[0.09003057, 0.24472847, 0.66524096]], tol: { rel: 1e-6, abs: 0 } },
+  { name: 'large_inputs_stable', visible: false, steps: [{ call: 'softmax', args: [[1000.0, 1000.0]] }], expected: [[0.5, 0.5]], tol: { rel: 1e-6, abs: 1e-9 } },
+  { name: 'single', visible: false, steps: [{ call: 'softmax', args: [[5.0]] }], expected: [[1.0]] },
 ];
-const REQ = { code: SOLUTION, tests: TESTS };
+const REQ = { code: SOLUTION, cases: CASES };
 const quiet = { info() {}, warn: (m: string) => console.warn(m) };
 
 const pct = (xs: number[], p: number) => {

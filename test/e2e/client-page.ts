@@ -21,8 +21,8 @@ export const STRICT_CSP = [
 
 export interface PageOptions {
   code: string;
-  /** Visible tests' source; omitted: no runner (and no Python download) on the page. */
-  tests?: string;
+  /** Visible test cases (src/practice/judge.ts); omitted: no runner (and no Python download) on the page. */
+  tests?: unknown[];
   editor?: 'python' | 'markdown';
   /** The field's name: `code` (default) or e.g. `answer` for a written problem. */
   name?: string;

@@ -11,6 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
+import { createGraderPool } from '../../dist/worker/grader/index.js';
+import { readBank } from '../../src/practice/bank.js';
 import { buildTestApp } from '../helpers/app.js';
 import { launchChromium } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -20,9 +22,10 @@ import { STRICT_CSP, addProblemPage } from './client-page.js';
 const bank = join(projectRoot, 'src', 'practice', 'bank', 'stable-softmax');
 const starter = readFileSync(join(bank, 'starter.py'), 'utf8');
 const solution = readFileSync(join(bank, 'solution.py'), 'utf8');
-// Test source is embedded in the page as JSON; this comment would end a naively embedded <script> block.
-const visibleTests = `${readFileSync(join(bank, 'tests_visible.py'), 'utf8')}\n# </script><script src="/x.js"></script>\n`;
-const testNames = [...visibleTests.matchAll(/^def (test_\w+)/gm)].map((m) => m[1]!);
+// The cases are embedded in the page as JSON; this name would end a naively embedded <script> block.
+const cases = readBank().bySlug.get('stable-softmax')!.cases!.filter((c) => c.visible);
+const visibleTests = [...cases, { name: 'x</script><script src="/x.js"></script>', visible: true, steps: [{ call: 'softmax', args: [[0]] }], expected: [[1]] }];
+const testNames = visibleTests.map((c) => c.name);
 
 const wrongSolution = `import math
 
@@ -185,20 +188,35 @@ describe('without cross-origin isolation (the worker is restarted after a timeou
     expect(o.errors).toEqual([]);
   });
 
+  it('Run and the server grade agree case by case on the visible cases (starter, reference, a wrong solution)', { timeout: 4 * SLOW }, async () => {
+    const { page } = o;
+    const pool = createGraderPool({ size: 1, timeLimitMs: 30_000, logger: { info() {}, warn() {} } });
+    try {
+      for (const code of [starter, solution, wrongSolution]) {
+        await setCode(page, code);
+        const browser = (await run(page)).map((r) => [r.name, r.status, r.message, r.expected ?? undefined, r.actual ?? undefined]);
+        const server = (await pool.grade({ code, cases: visibleTests })).tests.map((t) => [t.name, t.status, t.message, t.expected, t.actual]);
+        expect(browser).toEqual(server);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('a wrong solution shows expected vs actual, errors and the captured output', { timeout: SLOW }, async () => {
     const { page } = o;
     await setCode(page, wrongSolution);
     const byName = new Map((await run(page)).map((r) => [r.name, r]));
-    const example = byName.get('test_softmax_small_example')!;
+    const example = byName.get('softmax_small_example')!;
     expect(example.status).toBe('fail');
     expect(example.badge).toBe('Failed');
     expect(example.expected).toContain('0.09003057317038046');
     expect(example.actual).toContain('0.3333333333333333');
     expect(example.stdout).toContain('softmax called with [1.0, 2.0, 3.0]');
-    const overflow = byName.get('test_logsumexp_does_not_overflow')!;
+    const overflow = byName.get('logsumexp_does_not_overflow')!;
     expect(overflow.status).toBe('error');
     expect(overflow.message).toContain('OverflowError');
-    expect(await page.locator('[data-run-status]').textContent()).toMatch(/\d of 4 visible tests passed\./);
+    expect(await page.locator('[data-run-status]').textContent()).toMatch(/\d of 5 visible tests passed\./);
   });
 
   it('stops an infinite loop after 5 s, stays responsive, and the next Run works', { timeout: 2 * SLOW }, async () => {
@@ -223,7 +241,7 @@ describe('without cross-origin isolation (the worker is restarted after a timeou
 
     await page.locator('[data-run-status][data-run="done"]').waitFor({ timeout: SLOW });
     const stopped = await rows(page);
-    expect(stopped[0]).toMatchObject({ name: 'test_softmax_small_example', status: 'timeout', badge: 'Timed out', message: 'timed out after 5 s' });
+    expect(stopped[0]).toMatchObject({ name: 'softmax_small_example', status: 'timeout', badge: 'Timed out', message: 'timed out after 5 s' });
     expect(stopped.slice(1).every((r) => r.status === 'not-run')).toBe(true);
     expect(await page.locator('[data-run-status]').textContent()).toContain('timed out after 5 s');
     expect(await status(page, 'data-loads')).toBe('2');

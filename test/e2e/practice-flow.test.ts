@@ -19,8 +19,8 @@ const SLOW = 120_000;
 // <style> elements; style injection cannot run code). Scripts stay 'self' only.
 const CSP = STRICT_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
 const problem = bank.bySlug.get('stable-softmax')!;
-const visibleCount = problem.testsVisible!.match(/^def test_/gm)!.length;
-const totalCount = visibleCount + problem.testsHidden!.match(/^def test_/gm)!.length;
+const visibleCount = problem.cases!.filter((c) => c.visible).length;
+const totalCount = problem.cases!.length;
 
 const db = useTestDatabase();
 let app: FastifyInstance;

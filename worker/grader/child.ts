@@ -6,9 +6,9 @@
 // with an empty environment (see spawn.ts). Inside, the order matters:
 //   1. capture the few host functions we need (before anything can patch them)
 //   2. shim process.binding('constants') so Pyodide's loader works under the
-//      permission model, load Pyodide, load the harness
+//      permission model, load Pyodide, load the runner (runner.py)
 //   3. strip escape-relevant globals (JS) and js/pyodide_js (Python)
-//   4. report ready, read one request from stdin, stream results on fd 3, exit.
+//   4. report ready, read one request from stdin, run the cases one by one, report each on fd 3, exit.
 import fs from 'node:fs';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -38,10 +38,6 @@ function writeAll(fd: number, data: Uint8Array): void {
 }
 function send(msg: ChildMessage): void {
   writeAll(PROTOCOL_FD, Buffer.from(stringify(msg) + '\n'));
-}
-/** Forward a harness event that Python already serialised, without re-parsing. */
-function sendRaw(prefix: string, json: string): void {
-  writeAll(PROTOCOL_FD, Buffer.from(prefix + json + '}\n'));
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
@@ -140,13 +136,33 @@ _imp.create_builtin = _create_builtin
 del _name, _native, _create_builtin
 `;
 
-const PY_LOAD_HARNESS = `
+const PY_LOAD_RUNNER = `
 import sys, types
-_m = types.ModuleType("bench_harness")
-_m.__file__ = "harness.py"
-exec(compile(_harness_src, "harness.py", "exec"), _m.__dict__)
-sys.modules["bench_harness"] = _m
+_m = types.ModuleType("bench_runner")
+_m.__file__ = "runner.py"
+exec(compile(_runner_src, "runner.py", "exec"), _m.__dict__)
+sys.modules["bench_runner"] = _m
 `;
+
+/** Most a case's report may hold before it is refused (the runner caps its own; this holds if the runner is replaced). */
+const MAX_REPORT_CHARS = 512 * 1024;
+
+/**
+ * Python's answer for a case, checked and rebuilt here: the submission may have replaced the runner's functions,
+ * so the string is untrusted. Only the known fields of the right types survive, and the message written to fd 3 is
+ * serialised by this file, so no text from Python can add a line of its own.
+ */
+function parseReport(raw: unknown, isLoad = false): { stdout: string; outputs?: unknown[]; error?: string } {
+  if (typeof raw !== 'string' || raw.length > MAX_REPORT_CHARS) return { stdout: '', error: 'the case produced a report that is too large or malformed' };
+  let v: unknown;
+  try { v = JSON.parse(raw); } catch { return { stdout: '', error: 'the case produced a malformed report' }; }
+  const r = (v ?? {}) as { stdout?: unknown; outputs?: unknown; error?: unknown };
+  const stdout = typeof r.stdout === 'string' ? r.stdout : '';
+  if (typeof r.error === 'string') return { stdout, error: r.error };
+  if (isLoad) return { stdout };
+  if (Array.isArray(r.outputs)) return { stdout, outputs: r.outputs };
+  return { stdout, error: 'the case produced a malformed report' };
+}
 
 function readRequest(): Promise<ChildRequest> {
   return new Promise((resolve, reject) => {
@@ -188,13 +204,13 @@ async function main(): Promise<void> {
   }
 
   // Python's fd 1/2 (os.write(1, ...), C-level prints) go nowhere; the
-  // harness captures sys.stdout per test, which is what users see.
+  // runner captures sys.stdout per case, which is what users see.
   py.setStdout({ write: (buf: Uint8Array) => buf.length });
   py.setStderr({ write: (buf: Uint8Array) => buf.length });
 
   const ns = py.globals.get('dict')();
-  ns.set('_harness_src', readFileSync(config.harnessPath, 'utf8'));
-  py.runPython(PY_LOAD_HARNESS, { globals: ns });
+  ns.set('_runner_src', readFileSync(config.harnessPath, 'utf8'));
+  py.runPython(PY_LOAD_RUNNER, { globals: ns });
   ns.destroy();
   py.unregisterJsModule('js');
   py.unregisterJsModule('pyodide_js');
@@ -205,24 +221,22 @@ async function main(): Promise<void> {
   send({ t: 'ready', loadMs, rss: process.memoryUsage().rss, fromSnapshot });
   const req = await readRequest();
 
-  // Fresh globals for the driver; user code gets its own namespace inside the harness.
+  // Taken before the submission runs; it may replace the module's functions afterwards, which only changes the
+  // strings they return (checked by parseReport). Each case's inputs enter Python only when that case runs, so
+  // the submission never holds a later case (and never any expected value: the parent keeps those).
   const driver = py.globals.get('dict')();
-  const collect = py.runPython('import bench_harness, json\nlambda src: json.dumps(bench_harness.collect_test_names(src))', { globals: driver });
-  send({ t: 'plan', suites: req.tests.map((s) => ({ suite: s.name, names: JSON.parse(collect(s.source) as string) as string[] })) });
-  collect.destroy();
-
-  const iterate = py.runPython(
-    'import bench_harness, json\nlambda code, src, limits: (json.dumps(ev) for ev in bench_harness.iter_events(code, src, json.loads(limits)))',
-    { globals: driver },
-  );
-  for (const suite of req.tests) {
-    send({ t: 'suite', suite: suite.name });
-    const gen = iterate(req.code, suite.source, stringify(req.limits ?? {}));
-    const prefix = `{"t":"ev","suite":${stringify(suite.name)},"ev":`;
-    // Each next() runs Python synchronously until the harness yields; the
-    // parent's timer, not this loop, bounds how long that takes.
-    for (const ev of gen as Iterable<string>) sendRaw(prefix, ev);
-    gen.destroy();
+  const load = py.runPython('import bench_runner\nbench_runner.load', { globals: driver });
+  const runCase = py.runPython('import bench_runner\nbench_runner.run_case', { globals: driver });
+  driver.destroy();
+  const loaded = parseReport(load(req.code, stringify(req.limits ?? {})), true);
+  send({ t: 'loaded', stdout: loaded.stdout, ...(loaded.error !== undefined ? { error: loaded.error } : {}) });
+  if (loaded.error === undefined) {
+    for (let i = 0; i < req.cases.length; i++) {
+      // Sent before Python runs the case: if a limit kills us, the parent knows which case was running.
+      send({ t: 'start', i });
+      const report = parseReport(runCase(stringify(req.cases[i]!.steps)));
+      send({ t: 'out', i, ...report });
+    }
   }
   send({ t: 'done' });
   exit(0);

@@ -12,7 +12,7 @@ export interface ReadyInfo {
   fromSnapshot: boolean;
 }
 
-export type KillReason = 'timeout' | 'memory' | 'crash';
+export type KillReason = 'timeout' | 'memory' | 'crash' | 'violation';
 
 export interface RunOutcome {
   messages: ChildMessage[];
@@ -23,6 +23,11 @@ export interface RunOutcome {
 }
 
 const STDERR_TAIL = 4000;
+/**
+ * Most a child may write on its protocol channel for one attempt: well above what the runner's caps allow (per case
+ * ~200 KB of outputs and 4 KB of stdout), so only a child whose JS was subverted reaches it; it is then killed.
+ */
+export const MAX_PROTOCOL_BYTES = 16 * 1024 * 1024;
 
 export class GraderChild {
   readonly proc: ChildProcess;
@@ -30,6 +35,8 @@ export class GraderChild {
   private messages: ChildMessage[] = [];
   private listeners: ((m: ChildMessage) => void)[] = [];
   private stderrTail = '';
+  private protocolBytes = 0;
+  private overflowed = false;
   private exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   /** Resolves when fd 3 has been fully read, i.e. every message is in `messages`. */
@@ -48,6 +55,10 @@ export class GraderChild {
     proc.stderr?.on('data', (c: Buffer) => { this.stderrTail = (this.stderrTail + c.toString()).slice(-STDERR_TAIL); });
     proc.stdin?.on('error', () => { /* child died before reading: handled via exit */ });
     const protocol = proc.stdio[3] as NodeJS.ReadableStream;
+    protocol.on('data', (c: Buffer) => {
+      this.protocolBytes += c.length;
+      if (this.protocolBytes > MAX_PROTOCOL_BYTES && !this.overflowed) { this.overflowed = true; this.kill(); }
+    });
     const lines = createInterface({ input: protocol });
     this.protocolClosed = new Promise((res) => lines.once('close', () => res()));
     {
@@ -55,6 +66,7 @@ export class GraderChild {
         let msg: ChildMessage;
         try {
           msg = JSON.parse(line) as ChildMessage;
+          if (typeof msg !== 'object' || msg === null) throw new Error('not an object');
         } catch {
           msg = { t: 'fatal', message: `unparseable protocol line: ${line.slice(0, 200)}` };
         }
@@ -136,6 +148,7 @@ export class GraderChild {
     await this.protocolClosed;
     const finishedCleanly = this.messages.slice(start).some((m) => m.t === 'done');
     await poller;
+    if (this.overflowed) killed = 'violation';
     if (!finishedCleanly && !killed) killed = 'crash';
     return {
       messages: this.messages.slice(start),

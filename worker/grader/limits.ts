@@ -33,5 +33,6 @@ export const messages = {
   notRunAfterTimeout: 'not run: an earlier test timed out',
   notRunAfterMemory: 'not run: the memory limit was exceeded earlier',
   notRunAfterCrash: 'not run: the grader stopped unexpectedly',
+  violation: 'not graded: the grader received messages it did not ask for',
   crash: 'the grader stopped unexpectedly while running this test (it may have used something the sandbox blocks)',
 } as const;

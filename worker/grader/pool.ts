@@ -6,13 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraderChild } from './handle.js';
 import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_MS } from './limits.js';
-import type { ChildRequest, SuiteName } from './protocol.js';
+import type { TestCase } from '../../src/practice/judge.js';
+import type { ChildRequest } from './protocol.js';
 import { assemble, type GradeResult } from './results.js';
 import { consoleLogger, detectUnshare, resolvePaths, type GraderPaths, type Logger } from './spawn.js';
 
 export interface GradeRequest {
   code: string;
-  tests: { name: SuiteName; source: string }[];
+  /** The problem version's cases; only their inputs are sent to the child, the expected values stay here. */
+  cases: TestCase[];
 }
 
 export interface PoolOptions {
@@ -78,13 +80,13 @@ export function prepareEnvironment(opts: Pick<PoolOptions, 'networkIsolation' | 
 }
 
 export function toChildRequest(req: GradeRequest): ChildRequest {
-  return { code: req.code, tests: req.tests.map((t) => ({ name: t.name, source: t.source })), limits: { stdout_bytes: 4096 } };
+  return { code: req.code, cases: req.cases.map((c) => ({ steps: c.steps })), limits: { stdout_bytes: 4096 } };
 }
 
 export async function runOnChild(child: GraderChild, req: GradeRequest, timeLimitMs: number, memoryLimitMb: number): Promise<GradeResult> {
   const t0 = performance.now();
   const outcome = await child.run(toChildRequest(req), timeLimitMs, memoryLimitMb);
-  return assemble(outcome, req.tests.map((t) => t.name), { timeLimitMs, memoryLimitMb }, Math.round(performance.now() - t0));
+  return assemble(outcome, req.cases, { timeLimitMs, memoryLimitMb }, Math.round(performance.now() - t0));
 }
 
 export function createGraderPool(opts: PoolOptions = {}): GraderPool {

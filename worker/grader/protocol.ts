@@ -1,19 +1,21 @@
 // Messages between the grader pool (parent) and a grader child process.
 //
 // Channels, chosen so user output can never be mistaken for protocol:
-//   child stdin  <- one JSON line: ChildRequest
+//   child stdin  <- one JSON line: ChildRequest (the submission and the cases' inputs; never an expected value)
 //   child fd 3   -> JSON lines: ChildMessage (the only channel the parent parses)
 //   child fd 4   -> raw snapshot bytes (snapshot-making children only)
 //   child stdout/stderr -> drained and ignored except for crash diagnostics.
-// Python's own fd 1/2 are routed to a sink inside the child, and the harness
-// captures sys.stdout per test, so a print() lands in a test's "stdout" field.
+// Python's own fd 1/2 are routed to a sink inside the child, and the runner captures sys.stdout per case, so a
+// print() lands in that case's "stdout" field. Every message on fd 3 is written by the child's JS; what Python
+// reports is parsed and re-serialised there, and the parent accepts only the sequence it asked for (results.ts).
+import type { Step } from '../../src/practice/judge.js';
 
 export type SuiteName = 'visible' | 'hidden';
 
 export interface ChildConfig {
   /** Directory holding pyodide.mjs, pyodide.asm.wasm, python_stdlib.zip. */
   pyodideDir: string;
-  /** Absolute path of harness.py. */
+  /** Absolute path of runner.py. */
   harnessPath: string;
   /** Load Pyodide from this memory snapshot instead of booting Python. */
   snapshotPath?: string;
@@ -23,32 +25,18 @@ export interface ChildConfig {
 
 export interface ChildRequest {
   code: string;
-  tests: { name: SuiteName; source: string }[];
-  limits?: { stdout_bytes?: number; repr_chars?: number };
+  /** Inputs only: the judge in the parent holds the expected values. */
+  cases: { steps: Step[] }[];
+  limits?: { stdout_bytes?: number };
 }
 
-export type TestStatus = 'pass' | 'fail' | 'error' | 'timeout';
-
-export interface TestResult {
-  name: string;
-  status: TestStatus;
-  message: string;
-  expected?: string;
-  actual?: string;
-  stdout: string;
-}
-
-/** Events yielded by harness.iter_events(), one per line. */
-export type HarnessEvent =
-  | { event: 'plan'; names: string[] }
-  | { event: 'start'; name: string }
-  | ({ event: 'result' } & TestResult);
+export type { TestResult, TestStatus } from '../../src/practice/judge.js';
 
 export type ChildMessage =
   | { t: 'ready'; loadMs: number; rss: number; fromSnapshot: boolean }
-  | { t: 'plan'; suites: { suite: SuiteName; names: string[] }[] }
-  | { t: 'suite'; suite: SuiteName }
-  | { t: 'ev'; suite: SuiteName; ev: HarnessEvent }
+  | { t: 'loaded'; stdout: string; error?: string }
+  | { t: 'start'; i: number }
+  | { t: 'out'; i: number; stdout: string; outputs?: unknown[]; error?: string }
   | { t: 'snapshot'; bytes: number }
   | { t: 'done' }
   | { t: 'fatal'; message: string };

@@ -35,7 +35,7 @@ export function resolvePaths(): GraderPaths {
     childJs: join(childDir, 'child.js'),
     childDir,
     packageJson: join(root, 'package.json'),
-    harnessPath: join(root, 'src', 'practice', 'harness', 'harness.py'),
+    harnessPath: join(root, 'src', 'practice', 'harness', 'runner.py'),
     pyodideDir: dirname(require.resolve('pyodide/package.json')),
   };
 }

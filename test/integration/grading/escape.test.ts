@@ -13,7 +13,7 @@ const SECRET = `sekrit-${randomBytes(8).toString('hex')}`;
 // The parent (this test process) holds the secret; children must not see it.
 process.env.BENCH_SECRET = SECRET;
 const quiet = { info() {}, warn() {} };
-const ONE_TEST = [{ name: 'visible' as const, source: 'def test_probe():\n    probe()\n' }];
+const ONE_TEST = [{ name: 'probe', visible: true, steps: [{ call: 'probe' }], expected: [null] }];
 
 /** User code defining probe(); each attempt is printed so a leak would show in stdout. */
 function probeCode(body: string): string {
@@ -68,13 +68,13 @@ describe('grader escape probes', () => {
 attempt("import js", lambda: __import__("js"))
 attempt("import pyodide_js", lambda: __import__("pyodide_js"))
 attempt("import pyodide.ffi", lambda: __import__("pyodide.ffi"))
-attempt("import _pyodide_core", lambda: __import__("_pyodide_core"))`), tests: ONE_TEST });
+attempt("import _pyodide_core", lambda: __import__("_pyodide_core"))`), cases: ONE_TEST });
     const out = r.tests[0]!.stdout;
     for (const m of ['js', 'pyodide_js', 'pyodide.ffi', '_pyodide_core']) expect(out).toContain(`import ${m} !! ModuleNotFoundError`);
   }, 30_000);
 
   it('cannot turn any reachable JsProxy into JS code (constructor chain)', async () => {
-    const r = await pool.grade({ code: probeCode(JSPROXY_FINDERS), tests: ONE_TEST });
+    const r = await pool.grade({ code: probeCode(JSPROXY_FINDERS), cases: ONE_TEST });
     const out = r.tests[0]!.stdout;
     expect(out).toMatch(/found \[.*'to_js'/); // the probe really had a JsProxy to work with
     expect(out).toContain('EvalError');
@@ -89,7 +89,7 @@ attempt("environ", lambda: dict(os.environ))
 attempt("self environ", lambda: open("/proc/self/environ").read())
 attempt("parent environ", lambda: open("/proc/${process.pid}/environ").read())
 attempt("parent cmdline", lambda: open("/proc/${process.pid}/cmdline").read())
-attempt("host passwd", lambda: open("/etc/passwd").read())`), tests: ONE_TEST });
+attempt("host passwd", lambda: open("/etc/passwd").read())`), cases: ONE_TEST });
     const out = r.tests[0]!.stdout;
     expect(out).toContain('environ ->'); // os.environ itself is readable, just empty of host values
     expect(out).toMatch(/self environ !! FileNotFoundError/);
@@ -107,7 +107,7 @@ import socket, urllib.request
 attempt("postgres socket", lambda: socket.create_connection(("127.0.0.1", ${pgPort}), timeout=1))
 for name, port in (("web", ${ports.web}), ("db", ${ports.db})):
     attempt(name + " socket", lambda: socket.create_connection(("127.0.0.1", port), timeout=1))
-    attempt(name + " http", lambda: urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=1).read())`), tests: ONE_TEST });
+    attempt(name + " http", lambda: urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=1).read())`), cases: ONE_TEST });
     await new Promise((res) => setTimeout(res, 300)); // let any late connect land
     expect(r.tests[0]!.stdout).toContain('postgres socket !!');
     expect(r.tests[0]!.stdout).not.toMatch(/socket ->/);
@@ -120,7 +120,7 @@ for name, port in (("web", ${ports.web}), ("db", ${ports.db})):
       const r = await open.grade({ code: probeCode(`
 import socket
 attempt("db socket", lambda: socket.create_connection(("127.0.0.1", ${ports.db}), timeout=1))
-${JSPROXY_FINDERS.replaceAll('process.env', "import('node:net')")}`), tests: ONE_TEST });
+${JSPROXY_FINDERS.replaceAll('process.env', "import('node:net')")}`), cases: ONE_TEST });
       await new Promise((res) => setTimeout(res, 300));
       expect(r.tests[0]!.stdout).not.toMatch(/socket ->/);
       expect(accepted).toEqual({ web: 0, db: 0 });
@@ -137,7 +137,7 @@ attempt("os.system", lambda: os.system("touch ${marker}-sys"))
 attempt("os.popen", lambda: os.popen("touch ${marker}-popen").read())
 import posix
 attempt("posix.system", lambda: posix.system("touch ${marker}-posix"))
-${JSPROXY_FINDERS.replaceAll('process.env', `process.mainModule.require('child_process').execSync('touch ${marker}-js')`)}`), tests: ONE_TEST });
+${JSPROXY_FINDERS.replaceAll('process.env', `process.mainModule.require('child_process').execSync('touch ${marker}-js')`)}`), cases: ONE_TEST });
     const out = r.tests[0]!.stdout;
     expect(out).toMatch(/os.system !! PermissionError/);
     for (const suffix of ['-sp', '-sys', '-popen', '-posix', '-js']) expect(existsSync(marker + suffix)).toBe(false);
@@ -158,7 +158,7 @@ attempt("import ctypes", lambda: __import__("ctypes").CDLL(None))
 attempt("import _ctypes", lambda: __import__("_ctypes"))
 attempt("import_module", lambda: importlib.import_module("ctypes").CDLL(None))
 attempt("builtin importer", from_builtin)
-attempt("stdlib source", from_source)`), tests: ONE_TEST });
+attempt("stdlib source", from_source)`), cases: ONE_TEST });
     const out = r.tests[0]!.stdout;
     for (const label of ['import ctypes', 'import _ctypes', 'import_module', 'builtin importer', 'stdlib source']) {
       expect(out).toMatch(new RegExp(`${label} !! (ImportError|ModuleNotFoundError)`));
@@ -167,41 +167,40 @@ attempt("stdlib source", from_source)`), tests: ONE_TEST });
     expect(out).not.toContain('_ctypes from');
   }, 30_000);
 
-  it('cannot write files on the host, including the harness', async () => {
-    const harness = join(import.meta.dirname, '..', '..', '..', 'src', 'practice', 'harness', 'harness.py');
-    const before = createHash('sha256').update(readFileSync(harness)).digest('hex');
+  it('cannot write files on the host, including the runner', async () => {
+    const runner = join(import.meta.dirname, '..', '..', '..', 'src', 'practice', 'harness', 'runner.py');
+    const before = createHash('sha256').update(readFileSync(runner)).digest('hex');
     const r = await pool.grade({ code: probeCode(`
 import os
 attempt("tmp write", lambda: open("${marker}-w", "w").write("pwned"))
 attempt("tmp exists inside", lambda: os.path.exists("${marker}-w"))
-attempt("harness append", lambda: open("${harness}", "a").write("raise SystemExit"))`), tests: ONE_TEST });
+attempt("runner append", lambda: open("${runner}", "a").write("raise SystemExit"))`), cases: ONE_TEST });
     expect(r.tests[0]!.stdout).toContain('tmp write -> 5'); // it "worked" in the in-memory FS...
     expect(existsSync(marker + '-w')).toBe(false); // ...which is not the host's
-    expect(createHash('sha256').update(readFileSync(harness)).digest('hex')).toBe(before);
+    expect(createHash('sha256').update(readFileSync(runner)).digest('hex')).toBe(before);
   }, 30_000);
 
-  it('cannot tamper with the next attempt (builtins, harness module, globals)', async () => {
+  it('cannot tamper with the next attempt (builtins, runner module, globals)', async () => {
     const tamper = `
 import builtins, sys, json
 builtins.len = lambda x: 0
 builtins.LEFTOVER = "from the previous attempt"
-h = sys.modules["bench_harness"]
-h.CheckFailure.__init__ = lambda self, *a, **k: None
-h._make_helpers = lambda *a: {"check_equal": lambda *a, **k: None, "check_true": lambda *a, **k: None}
-json.dumps = lambda *a, **k: '{"event": "result", "name": "test_small", "status": "pass", "message": "", "stdout": ""}'
-open("/tmp/harness.py", "w").write("def run_tests(*a): return []")
+r = sys.modules["bench_runner"]
+r.run_case = lambda steps: '{"outputs": [3], "stdout": ""}'
+json.dumps = lambda *a, **k: '{"outputs": [3], "stdout": ""}'
+open("/tmp/runner.py", "w").write("def run_case(*a): return []")
 sys.path.insert(0, "/tmp")
 def add(a, b):
     return a - b
 `;
-    const tests = [{ name: 'visible' as const, source: 'def test_small():\n    check_equal(add(1, 2), 3)\n' }];
-    await pool.grade({ code: tamper, tests });
+    const addCase = { name: 'small', visible: true, steps: [{ call: 'add', args: [1, 2] }], expected: [3] };
+    await pool.grade({ code: tamper, cases: [addCase] });
     const wrong = await pool.grade({
-      code: 'def add(a, b):\n    return a - b\n',
-      tests: [{ name: 'visible', source: 'def test_small():\n    check_equal(add(1, 2), 3)\ndef test_clean():\n    check_true(len([1, 2]) == 2)\n    check_true(not hasattr(__builtins__, "LEFTOVER") and "LEFTOVER" not in dir(__import__("builtins")))\n' }],
+      code: 'import builtins\ndef add(a, b):\n    return a - b\ndef clean():\n    return [len([1, 2]), hasattr(builtins, "LEFTOVER")]\n',
+      cases: [addCase, { name: 'clean', visible: true, steps: [{ call: 'clean' }], expected: [[2, false]] }],
     });
     expect(wrong.status).toBe('failed');
-    expect(wrong.tests[0]).toMatchObject({ name: 'test_small', status: 'fail', expected: '3', actual: '-1' });
-    expect(wrong.tests[1]).toMatchObject({ name: 'test_clean', status: 'pass' });
+    expect(wrong.tests[0]).toMatchObject({ name: 'small', status: 'fail', expected: '3', actual: '-1' });
+    expect(wrong.tests[1]).toMatchObject({ name: 'clean', status: 'pass' });
   }, 30_000);
 });

@@ -5,8 +5,9 @@ import { createGraderPool, gradeCold } from '../../../dist/worker/grader/index.j
 
 const quiet = { info() {}, warn() {} };
 const TESTS = [
-  { name: 'visible' as const, source: 'def test_small():\n    check_equal(add(1, 2), 3)\ndef test_zero():\n    check_equal(add(0, 0), 0)\n' },
-  { name: 'hidden' as const, source: 'def test_big():\n    check_equal(add(10**6, 1), 10**6 + 1)\n' },
+  { name: 'small', visible: true, steps: [{ call: 'add', args: [1, 2] }], expected: [3] },
+  { name: 'zero', visible: true, steps: [{ call: 'add', args: [0, 0] }], expected: [0] },
+  { name: 'big', visible: false, steps: [{ call: 'add', args: [10 ** 6, 1] }], expected: [10 ** 6 + 1] },
 ];
 
 describe('grader verdicts', () => {
@@ -18,48 +19,48 @@ describe('grader verdicts', () => {
   afterAll(async () => { await pool?.close(); });
 
   it('passes a correct solution, across both suites', async () => {
-    const r = await pool.grade({ code: 'def add(a, b):\n    return a + b\n', tests: TESTS });
+    const r = await pool.grade({ code: 'def add(a, b):\n    return a + b\n', cases: TESTS });
     expect(r.status).toBe('passed');
     expect(r.tests.map((t) => [t.suite, t.name, t.status])).toEqual([
-      ['visible', 'test_small', 'pass'], ['visible', 'test_zero', 'pass'], ['hidden', 'test_big', 'pass'],
+      ['visible', 'small', 'pass'], ['visible', 'zero', 'pass'], ['hidden', 'big', 'pass'],
     ]);
   }, 30_000);
 
   it('fails a wrong solution with expected/actual and captured stdout', async () => {
-    const r = await pool.grade({ code: 'def add(a, b):\n    print("debug", a, b)\n    return a - b\n', tests: TESTS });
+    const r = await pool.grade({ code: 'def add(a, b):\n    print("debug", a, b)\n    return a - b\n', cases: TESTS });
     expect(r.status).toBe('failed');
-    const small = r.tests.find((t) => t.name === 'test_small');
+    const small = r.tests.find((t) => t.name === 'small');
     expect(small).toMatchObject({ status: 'fail', expected: '3', actual: '-1', stdout: 'debug 1 2\n' });
-    expect(r.tests.find((t) => t.name === 'test_zero')?.status).toBe('pass');
+    expect(r.tests.find((t) => t.name === 'zero')?.status).toBe('pass');
   }, 30_000);
 
   it('reports a crashing solution as error with the exception', async () => {
-    const r = await pool.grade({ code: 'def add(a, b):\n    return {}[a]\n', tests: TESTS });
+    const r = await pool.grade({ code: 'def add(a, b):\n    return {}[a]\n', cases: TESTS });
     expect(r.status).toBe('error');
     expect(r.tests[0]?.status).toBe('error');
     expect(r.tests[0]?.message).toMatch(/KeyError: 1/);
-    const syntax = await pool.grade({ code: 'def add(a, b)\n    return a + b\n', tests: TESTS });
+    const syntax = await pool.grade({ code: 'def add(a, b)\n    return a + b\n', cases: TESTS });
     expect(syntax.tests.every((t) => t.status === 'error' && /SyntaxError/.test(t.message))).toBe(true);
   }, 30_000);
 
   it('times out an infinite loop on the running test, and the pool keeps serving', async () => {
     const code = 'def add(a, b):\n    if a == 0:\n        while True: pass\n    return a + b\n';
-    const r = await pool.grade({ code, tests: TESTS });
+    const r = await pool.grade({ code, cases: TESTS });
     expect(r.status).toBe('timeout');
     expect(r.note).toBe('timed out after 2 s');
     expect(r.tests.map((t) => [t.name, t.status, t.message])).toEqual([
-      ['test_small', 'pass', ''],
-      ['test_zero', 'timeout', 'timed out after 2 s'],
-      ['test_big', 'error', 'not run: an earlier test timed out'],
+      ['small', 'pass', ''],
+      ['zero', 'timeout', 'timed out after 2 s'],
+      ['big', 'error', 'not run: an earlier test timed out'],
     ]);
-    const next = await pool.grade({ code: 'def add(a, b):\n    return a + b\n', tests: TESTS });
+    const next = await pool.grade({ code: 'def add(a, b):\n    return a + b\n', cases: TESTS });
     expect(next.status).toBe('passed');
   }, 30_000);
 
   it('blames the first test when top-level code hangs', async () => {
-    const r = await pool.grade({ code: 'while True:\n    pass\n', tests: TESTS });
+    const r = await pool.grade({ code: 'while True:\n    pass\n', cases: TESTS });
     expect(r.status).toBe('timeout');
-    expect(r.tests[0]).toMatchObject({ name: 'test_small', status: 'timeout', message: 'timed out after 2 s' });
+    expect(r.tests[0]).toMatchObject({ name: 'small', status: 'timeout', message: 'timed out after 2 s' });
   }, 30_000);
 
   it('kills a memory hog with the memory message', async () => {
@@ -68,19 +69,19 @@ describe('grader verdicts', () => {
     const hogPool = createGraderPool({ size: 1, timeLimitMs: 600_000, memoryLimitMb: 320, logger: quiet });
     try {
       const code = 'def add(a, b):\n    hoard = []\n    while True:\n        hoard.append(bytearray(1 << 20))\n';
-      const r = await hogPool.grade({ code, tests: TESTS });
+      const r = await hogPool.grade({ code, cases: TESTS });
       expect(r.status).toBe('memory');
       expect(r.note).toBe('memory limit of 320 MB exceeded');
       expect(r.tests[0]).toMatchObject({ status: 'error', message: 'memory limit of 320 MB exceeded' });
       expect(r.tests[1]).toMatchObject({ status: 'error', message: 'not run: the memory limit was exceeded earlier' });
-      expect((await hogPool.grade({ code: 'def add(a, b):\n    return a + b\n', tests: TESTS })).status).toBe('passed');
+      expect((await hogPool.grade({ code: 'def add(a, b):\n    return a + b\n', cases: TESTS })).status).toBe('passed');
     } finally {
       await hogPool.close();
     }
   }, 180_000);
 
   it('grades concurrent submissions beyond the pool size', async () => {
-    const rs = await Promise.all([1, 2, 3, 4].map(() => pool.grade({ code: 'def add(a, b):\n    return a + b\n', tests: TESTS })));
+    const rs = await Promise.all([1, 2, 3, 4].map(() => pool.grade({ code: 'def add(a, b):\n    return a + b\n', cases: TESTS })));
     expect(rs.map((r) => r.status)).toEqual(['passed', 'passed', 'passed', 'passed']);
     expect(pool.stats().graded).toBeGreaterThanOrEqual(4);
   }, 60_000);
@@ -97,7 +98,7 @@ describe('grader verdicts', () => {
         maxBusy = Math.max(maxBusy, st.busy);
         maxAlive = Math.max(maxAlive, st.busy + st.warm + st.booting);
       }, 5);
-      const rs = await Promise.all([1, 2, 3].map(() => small.grade({ code: 'def add(a, b):\n    return a + b\n', tests: TESTS })));
+      const rs = await Promise.all([1, 2, 3].map(() => small.grade({ code: 'def add(a, b):\n    return a + b\n', cases: TESTS })));
       clearInterval(sample);
       expect(rs.map((r) => r.status)).toEqual(['passed', 'passed', 'passed']);
       expect(maxBusy).toBe(1);
@@ -108,7 +109,7 @@ describe('grader verdicts', () => {
   }, 180_000);
 
   it('gradeCold boots and grades without a pool', async () => {
-    const r = await gradeCold({ code: 'def add(a, b):\n    return a + b\n', tests: TESTS }, { timeLimitMs: 5000, logger: quiet });
+    const r = await gradeCold({ code: 'def add(a, b):\n    return a + b\n', cases: TESTS }, { timeLimitMs: 5000, logger: quiet });
     expect(r.status).toBe('passed');
   }, 60_000);
 });

@@ -28,7 +28,7 @@ describe('syncBank', () => {
       { slug: 'stable-softmax', current_version: bank.bySlug.get('stable-softmax')!.hash, kind: 'code', active: true },
     ]);
     const stored = await getVersionContent(db.pool, bank.bySlug.get('stable-softmax')!.hash);
-    expect(stored!.testsHidden).toBe(bank.bySlug.get('stable-softmax')!.testsHidden);
+    expect(stored!.cases).toEqual(bank.bySlug.get('stable-softmax')!.cases);
   });
 
   it('an edited problem gets a new version while attempts keep pointing at the old one', async () => {
@@ -38,14 +38,15 @@ describe('syncBank', () => {
     const attempt = await insertAttempt(db.pool, {
       userId, slug: before.slug, versionHash: before.hash, kind: 'code', submission: 'x = 1', status: 'pending', hintsUsed: 0, aiHintsUsed: 0, graded: false,
     });
-    writeFileSync(join(dir, 'stable-softmax', 'tests_hidden.py'), `${before.testsHidden}\n\ndef test_added_later():\n    check_true(True)\n`);
+    const added = { name: 'added_later', visible: false, steps: [{ call: 'softmax', args: [[1]] }], expected: [[1]] };
+    writeFileSync(join(dir, 'stable-softmax', 'cases.json'), JSON.stringify([...before.cases!, added]));
     const after = readBank(dir).bySlug.get('stable-softmax')!;
     expect(after.hash).not.toBe(before.hash);
     expect((await syncBank(db.pool, readBank(dir))).newVersions).toBe(1);
     const { rows } = await db.pool.query('SELECT version_hash FROM attempts WHERE id = $1', [attempt.id]);
     expect(rows[0].version_hash).toBe(before.hash);
-    expect((await getVersionContent(db.pool, before.hash))!.testsHidden).not.toContain('test_added_later');
-    expect((await getVersionContent(db.pool, after.hash))!.testsHidden).toContain('test_added_later');
+    expect((await getVersionContent(db.pool, before.hash))!.cases!.map((c) => c.name)).not.toContain('added_later');
+    expect((await getVersionContent(db.pool, after.hash))!.cases!.map((c) => c.name)).toContain('added_later');
   });
 
   it('a folder removed from the bank is marked inactive, not deleted', async () => {

@@ -1,15 +1,25 @@
 /**
  * The bank check: every folder is valid, the bank has the kinds the product promises, and every code problem's
- * reference solution passes its visible and hidden tests while its starter does not, graded by the real sandboxed
- * grader pool (the same one the worker uses).
+ * cases hold up, graded by the real sandboxed grader pool (the same one the worker uses): the reference solution
+ * passes every case, the starter fails at least one visible case, and every kept mutant (mutants/*.py: plausible
+ * wrong solutions) fails at least one hidden case. cases.json is rebuilt from cases.py and must match the file.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraderPool } from '../../../dist/worker/grader/index.js';
+import { buildCases, formatCases, trustedInterpreter } from '../../../dist/src/practice/bank-cases.js';
 import { readBank } from '../../../src/practice/bank.js';
 
 const bank = readBank();
 const code = bank.problems.filter((p) => p.kind === 'code');
 const quiet = { info() {}, warn() {} };
+
+function mutantsOf(slug: string): [string, string][] {
+  const dir = join(bank.dir, slug, 'mutants');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.py')).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
+}
 
 describe('problem bank', () => {
   it('has at least 30 problems of the three kinds, each with three hints', () => {
@@ -21,29 +31,40 @@ describe('problem bank', () => {
     expect(new Set(bank.problems.map((p) => p.hash)).size).toBe(bank.problems.length);
   });
 
+  it('every cases.json is what cases.py and solution.py build today', async () => {
+    const py = await trustedInterpreter();
+    for (const p of code) {
+      const built = formatCases(buildCases(py, join(bank.dir, p.slug), p.slug));
+      expect(readFileSync(join(bank.dir, p.slug, 'cases.json'), 'utf8'), `${p.slug}: run npm run bank:cases`).toBe(built);
+    }
+  }, 300_000);
+
   describe('code problems through the grader', () => {
     let pool: ReturnType<typeof createGraderPool>;
     beforeAll(async () => {
-      pool = createGraderPool({ size: 2, timeLimitMs: 10_000, logger: quiet });
+      pool = createGraderPool({ size: 2, timeLimitMs: 20_000, logger: quiet });
       await pool.whenWarm();
     }, 120_000);
     afterAll(async () => {
       await pool?.close();
     });
 
-    it.each(code.map((p) => [p.slug, p] as const))('%s: the solution passes, the starter does not', async (_slug, p) => {
-      const tests = [
-        { name: 'visible' as const, source: p.testsVisible! },
-        { name: 'hidden' as const, source: p.testsHidden! },
-      ];
-      const solution = await pool.grade({ code: p.solution!, tests });
+    it.each(code.map((p) => [p.slug, p] as const))('%s: the reference passes, the starter and every mutant fail', async (slug, p) => {
+      const cases = p.cases!;
+      const solution = await pool.grade({ code: p.solution!, cases });
       const failures = solution.tests.filter((t) => t.status !== 'pass').map((t) => `${t.suite}/${t.name}: ${t.message}`);
       expect(failures).toEqual([]);
       expect(solution.status).toBe('passed');
-      expect(solution.tests.filter((t) => t.suite === 'hidden').length).toBeGreaterThan(0);
 
-      const starter = await pool.grade({ code: p.starter!, tests: [tests[0]!] });
-      expect(starter.tests.some((t) => t.status !== 'pass')).toBe(true);
-    }, 60_000);
+      const visible = cases.filter((c) => c.visible);
+      const starter = await pool.grade({ code: p.starter!, cases: visible });
+      expect(starter.tests.some((t) => t.status !== 'pass'), `${slug}: the starter passes every visible case`).toBe(true);
+
+      const hidden = cases.filter((c) => !c.visible);
+      for (const [file, mutant] of mutantsOf(slug)) {
+        const r = await pool.grade({ code: mutant, cases: hidden });
+        expect(r.tests.some((t) => t.status !== 'pass'), `${slug}/mutants/${file} passes every hidden case`).toBe(true);
+      }
+    }, 120_000);
   });
 });

@@ -61,7 +61,7 @@ describe('grading verdicts', () => {
     expect(summary).toMatchObject({ status: 'passed', score: 1 });
     expect(html).toContain('data-final="true"');
     expect(html).not.toContain('hx-trigger="every 1s"');
-    const total = (problem.testsVisible! + problem.testsHidden!).match(/^def test_/gm)!.length;
+    const total = problem.cases!.length;
     expect(html).toContain(`${total} of ${total} tests passed`);
     expect(html).toContain('>hidden</span>');
     expect(html).toContain('<h3>Correctness</h3>');
@@ -77,7 +77,7 @@ describe('grading verdicts', () => {
     expect(html).toMatch(/<span class="badge badge-fail">fail<\/span>/);
     expect(html).toMatch(/expected <code>\[0\.09003057317038046/);
     expect(html).toContain('Review');
-    expect(html).toMatch(/<strong>test_softmax_small_example<\/strong>: fail/);
+    expect(html).toMatch(/<strong>softmax_small_example<\/strong>: fail/);
   }, 30_000);
 
   it('a crashing solution is an error with the exception, and leftover NotImplementedError is flagged', async () => {
@@ -119,7 +119,9 @@ describe('grading verdicts', () => {
 describe('written answers', () => {
   it('are scored point by point against the rubric offline, labelled as an estimate', async () => {
     const rubric = written.rubric!;
-    const answer = `${rubric[0]!.keywords[0]} and ${rubric[1]!.keywords[0]} matter most.`;
+    // Keywords the statement already contains do not count, so the answer uses ones it does not.
+    const fresh = (i: number) => rubric[i]!.keywords.find((k) => !written.statement.toLowerCase().includes(k))!;
+    const answer = `${fresh(0)} and ${fresh(1)} matter most.`;
     const id = await submit(written.slug, 'answer', answer);
     const summary = await gradeAttempt({ db: db.pool, grader, llm: app.llm }, id);
     expect(summary.score).toBeCloseTo(2 / rubric.length, 5);

@@ -42,6 +42,16 @@ describe('rubric estimate', () => {
     expect(s).toMatchObject({ covered: 1, total: 2, score: 0.5, estimate: true, source: 'offline' });
   });
 
+  it('does not count keywords that the prompt already contains', () => {
+    const answer = 'An offline store and point-in-time joins.';
+    expect(scoreRubricOffline(answer, rubric).covered).toBe(2);
+    const s = scoreRubricOffline(answer, rubric, 'Design a feature store with an OFFLINE part.');
+    expect(s.points.map((p) => [p.covered, p.matched])).toEqual([
+      [false, []],
+      [true, ['point-in-time']],
+    ]);
+  });
+
   it('reads a model verdict only in the shape asked for', () => {
     expect(parseModelRubric('Sure! {"points":[{"covered":true},{"covered":false,"comment":"no"}],"feedback":"ok"}', 2)!.points).toHaveLength(2);
     expect(parseModelRubric('{"points":[{"covered":true}]}', 2)).toBeUndefined();

@@ -43,4 +43,5 @@ class TokenBucket:
         missing = tokens - self._tokens
         if missing <= self._SLACK:
             return 0.0
-        return missing / self.rate
+        # After the clock went backwards, tokens accrue again only once it passes the reference time.
+        return max(0.0, self._last - self.clock()) + missing / self.rate
