@@ -12,7 +12,7 @@ import type { TrustedIssuer } from './tokens.js';
 
 /** The PKCE code verifier between "Sign in with GitHub" and the callback. Ten minutes is ample for the OAuth dance. */
 export const PKCE_COOKIE = 'bench_pkce';
-const PKCE_TTL_SECONDS = 600;
+export const PKCE_TTL_SECONDS = 600;
 /** Supabase refresh tokens do not expire on their own; the cookie lasts a month, and Supabase can end it sooner. */
 const REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 const STORAGE_KEY = 'bench';

@@ -1,0 +1,45 @@
+/**
+ * The end of every Supabase sign-in, however it started (GitHub, an e-mail link, a typed code): check the access
+ * token with our own verifier, record the user, set the session cookies, and send them where they were going.
+ * Supabase links identities by verified e-mail, so GitHub and an e-mail link for the same address give the same
+ * token subject, and so the same Bench user.
+ */
+import type { Session } from '@supabase/supabase-js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { decideAccess, type AccessFacts } from './access.js';
+import { safeNext } from './cookies.js';
+import { upsertUser } from './queries.js';
+import { setSessionCookies } from './supabase.js';
+import type { VerifiedToken } from './tokens.js';
+
+/** Where to go after sign-in; kept beside the verifier because Supabase's redirect allowlist matches exact URLs. */
+export const NEXT_COOKIE = 'bench_next';
+const NEXT_TTL_SECONDS = 600;
+
+export type AccessFactsFn = (token: VerifiedToken) => Promise<AccessFacts>;
+
+export function rememberNext(request: FastifyRequest, reply: FastifyReply, next: unknown): void {
+  reply.setCookie(NEXT_COOKIE, safeNext(next), { path: '/auth', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', maxAge: NEXT_TTL_SECONDS });
+}
+
+/**
+ * Finishes a sign-in with the session Supabase answered. Returns null, and sets nothing, when the access token does
+ * not verify. `next` from a form wins over the cookie (a code typed in a browser that never asked for the link).
+ */
+export async function completeSignIn(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  session: Session,
+  accessFacts?: AccessFactsFn,
+  formNext?: unknown,
+): Promise<FastifyReply | null> {
+  const token = await app.auth.verify(session.access_token);
+  if (!token) return null;
+  await upsertUser(app.deps.pool, { id: token.sub, email: token.email, displayName: token.name });
+  setSessionCookies(request, reply, session);
+  const next = safeNext(formNext ?? request.cookies[NEXT_COOKIE]);
+  reply.clearCookie(NEXT_COOKIE, { path: '/auth' });
+  const decision = decideAccess(app.deps.config, token, accessFacts ? await accessFacts(token) : undefined);
+  return reply.redirect(decision.allowed ? next : '/not-allowed', 303);
+}
