@@ -96,4 +96,21 @@ export async function emailAuthRoutes(app: FastifyInstance, opts: { accessFacts?
       next,
     });
   });
+
+  // The invitation sent on approval, when Supabase's "Invite user" e-mail template links here with its token hash
+  // (docs/access.md). Invitations only: a GET that signs in could sign a victim into someone else's account (login
+  // CSRF), and an invitation exists only for an address the operator approved, and works once.
+  app.get<{ Querystring: { token_hash?: string; type?: string } }>('/auth/confirm', async (request, reply) => {
+    enabled();
+    const { token_hash: tokenHash, type } = request.query;
+    if (!tokenHash || type !== 'invite') {
+      // Supabase's default template lands here with the session in the URL fragment, which never reaches a server.
+      return loginPage(app, reply, 200, { loginNotice: 'Your address is confirmed. Ask for a sign-in link below to sign in.' });
+    }
+    const { data, error } = await supabaseForRequest(config, request, reply).auth.verifyOtp({ token_hash: tokenHash, type: 'invite' });
+    const done = data.session && !error ? await completeSignIn(app, request, reply, data.session, opts.accessFacts, '/') : null;
+    if (done) return done;
+    request.log.info({ err: error?.message }, 'invitation link refused');
+    return loginPage(app, reply, 400, { loginError: 'That invitation link has expired or was already used. Ask for a sign-in link below.' });
+  });
 }

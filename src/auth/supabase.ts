@@ -64,7 +64,7 @@ export function supabaseForRequest(config: Config, request: FastifyRequest, repl
   const memory = new Map<string, string>();
   const isVerifier = (key: string) => key === `${STORAGE_KEY}-code-verifier`;
   return createClient(config.supabase.url!, config.supabase.anonKey!, {
-    global: { fetch: boundedFetch(request) },
+    global: { fetch: boundedFetch(request.log) },
     auth: {
       flowType: 'pkce',
       persistSession: true,
@@ -94,9 +94,9 @@ export function supabaseForRequest(config: Config, request: FastifyRequest, repl
  */
 const SUPABASE_TIMEOUT_MS = 5_000;
 export const SUPABASE_UNREACHABLE = 'supabase_unreachable';
-function boundedFetch(request: FastifyRequest): typeof fetch {
+export function boundedFetch(log: { warn(obj: object, msg: string): void }): typeof fetch {
   const unreachable = (detail: string) => {
-    request.log.warn({ detail }, 'Supabase Auth unreachable');
+    log.warn({ detail }, 'Supabase Auth unreachable');
     return new Response(JSON.stringify({ code: 500, error_code: SUPABASE_UNREACHABLE, msg: 'Supabase Auth could not be reached' }), {
       status: 500,
       headers: { 'content-type': 'application/json' },

@@ -12,3 +12,11 @@ CREATE TABLE email_sign_in_attempts (
 CREATE INDEX email_sign_in_attempts_email_idx ON email_sign_in_attempts (kind, email_key, attempted_at);
 CREATE INDEX email_sign_in_attempts_ip_idx ON email_sign_in_attempts (kind, ip, attempted_at);
 CREATE INDEX email_sign_in_attempts_age_idx ON email_sign_in_attempts (attempted_at);
+
+-- The Supabase invitation sent on approval (SUPABASE_SERVICE_ROLE_KEY set): 'sent'; 'registered' when Supabase
+-- already has a user with that address (no invitation needed: they sign in with a link); 'failed' with Supabase's
+-- reason. NULL when no invitation was tried. The approval itself never depends on it.
+ALTER TABLE access_requests
+  ADD COLUMN invite_status text CHECK (invite_status IN ('sent', 'registered', 'failed')),
+  ADD COLUMN invite_error text,
+  ADD COLUMN invite_attempted_at timestamptz;
