@@ -150,7 +150,7 @@ describe('e-mail sign-in link (PKCE through supabase-js)', () => {
 });
 
 describe('one user, whichever way they sign in', () => {
-  it('GitHub and an e-mail link with the same verified address are one Bench user; sign-out ends that session', async () => {
+  it('GitHub and an e-mail link with the same verified address are one Bench user; sign-out ends either session', async () => {
     const linus: FakeUser = { id: 'b2b2b2b2-0000-4000-8000-000000000002', email: 'linus@example.com', userName: 'torvalds', fullName: 'Linus T' };
     // The e-mail user already exists (the earlier test created it at Supabase); GitHub with the same address links to it.
     const viaGitHub = await signInWithGitHub(app, supabase, linus, '/whoami');
@@ -174,5 +174,14 @@ describe('one user, whichever way they sign in', () => {
     expect(b.jar.get('bench_access')).toBeUndefined();
     expect(b.jar.get('bench_refresh')).toBeUndefined();
     expect((await whoami(b)).user).toBeNull();
+
+    // The GitHub session of the same user signs out the same way.
+    const githubSession = supabase.sessionFor(viaGitHub.jar.get('bench_refresh')!)!;
+    const ghCsrf = await pageCsrf(app, viaGitHub.jar, '/');
+    const ghOut = await app.inject({ method: 'POST', url: '/logout', headers: { cookie: viaGitHub.jar.header(), 'x-csrf-token': ghCsrf } });
+    viaGitHub.jar.update(ghOut);
+    expect(githubSession.revoked).toBe(true);
+    expect(viaGitHub.jar.get('bench_access')).toBeUndefined();
+    expect((await app.inject({ url: '/whoami', headers: { cookie: viaGitHub.jar.header() } })).json().user).toBeNull();
   });
 });
