@@ -11,12 +11,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseForm } from '../web/forms.js';
-import { safeNext } from './cookies.js';
+import { safeNext, sessionCookieOptions } from './cookies.js';
 import { checkEmailLimit, emailCodeSchema, emailLinkSchema, maySignInByEmail, type LimitOutcome } from './email-service.js';
-import { callbackUrl, loginPage } from './github-routes.js';
-import { completeSignIn, rememberNext, type AccessFactsFn } from './sign-in.js';
+import { callbackUrl, completeSignIn, loginPage, rememberNext, type AccessFactsFn } from './sign-in.js';
 import { PKCE_COOKIE, PKCE_TTL_SECONDS, supabaseForRequest, supabaseSignInEnabled } from './supabase.js';
-import { sessionCookieOptions } from './cookies.js';
 import { AppError } from '../errors.js';
 
 type Body = Record<string, unknown>;

@@ -8,26 +8,8 @@
  * The verifier cookie is also what stops login CSRF: a code minted in someone else's browser cannot be exchanged here.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { completeSignIn, rememberNext, type AccessFactsFn } from './sign-in.js';
+import { callbackUrl, completeSignIn, loginPage, rememberNext, type AccessFactsFn } from './sign-in.js';
 import { supabaseForRequest, supabaseSignInEnabled } from './supabase.js';
-import { publicBaseUrl } from '../web/public-url.js';
-
-export const callbackUrl = (app: FastifyInstance, request: FastifyRequest) => `${publicBaseUrl(app.deps.config, request)}/auth/callback`;
-
-/** The login page again, with a message (and, for the e-mail form, what was typed and a message beside it). */
-export function loginPage(app: FastifyInstance, reply: FastifyReply, status: number, extra: Record<string, unknown>) {
-  reply.status(status);
-  const supabase = supabaseSignInEnabled(app.deps.config);
-  return reply.view('pages/auth/login.njk', {
-    next: '/',
-    localSignIn: app.auth.localSignInEnabled,
-    githubSignIn: supabase,
-    emailSignIn: supabase,
-    values: {},
-    errors: {},
-    ...extra,
-  });
-}
 
 export async function githubAuthRoutes(app: FastifyInstance, opts: { accessFacts?: AccessFactsFn }): Promise<void> {
   const config = app.deps.config;

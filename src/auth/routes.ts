@@ -8,7 +8,7 @@ import { LOCAL_OPERATOR_ID } from './access.js';
 import { ACCESS_COOKIE, clearSessionCookies, safeNext, sessionCookieOptions } from './cookies.js';
 import { upsertUser } from './queries.js';
 import type { AppSecrets } from './secrets.js';
-import { loginPage } from './github-routes.js';
+import { loginPage } from './sign-in.js';
 import { revokeSupabaseSession } from './supabase.js';
 import { signLocalToken } from './tokens.js';
 

@@ -2,19 +2,39 @@
  * The end of every Supabase sign-in, however it started (GitHub, an e-mail link, a typed code): check the access
  * token with our own verifier, record the user, set the session cookies, and send them where they were going.
  * Supabase links identities by verified e-mail, so GitHub and an e-mail link for the same address give the same
- * token subject, and so the same Bench user.
+ * token subject, and so the same Bench user. Also the pieces every sign-in route shares: the login page (re-rendered
+ * with a message), the callback URL, and the `next` cookie.
  */
 import type { Session } from '@supabase/supabase-js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decideAccess, type AccessFacts } from './access.js';
 import { safeNext } from './cookies.js';
 import { upsertUser } from './queries.js';
-import { setSessionCookies } from './supabase.js';
+import { setSessionCookies, supabaseSignInEnabled } from './supabase.js';
 import type { VerifiedToken } from './tokens.js';
+import { publicBaseUrl } from '../web/public-url.js';
 
 /** Where to go after sign-in; kept beside the verifier because Supabase's redirect allowlist matches exact URLs. */
 export const NEXT_COOKIE = 'bench_next';
 const NEXT_TTL_SECONDS = 600;
+
+/** Where Supabase sends the browser back, for GitHub and for an e-mailed link alike. */
+export const callbackUrl = (app: FastifyInstance, request: FastifyRequest) => `${publicBaseUrl(app.deps.config, request)}/auth/callback`;
+
+/** The login page again, with a message (and, for the e-mail form, what was typed and a message beside it). */
+export function loginPage(app: FastifyInstance, reply: FastifyReply, status: number, extra: Record<string, unknown>) {
+  reply.status(status);
+  const supabase = supabaseSignInEnabled(app.deps.config);
+  return reply.view('pages/auth/login.njk', {
+    next: '/',
+    localSignIn: app.auth.localSignInEnabled,
+    githubSignIn: supabase,
+    emailSignIn: supabase,
+    values: {},
+    errors: {},
+    ...extra,
+  });
+}
 
 export type AccessFactsFn = (token: VerifiedToken) => Promise<AccessFacts>;
 
