@@ -23,6 +23,7 @@ import { createLlm, type Llm } from './llm/index.js';
 import { llmAdminRoutes } from './llm/admin-routes.js';
 import { accountRoutes } from './site/account-routes.js';
 import { githubAuthRoutes } from './auth/github-routes.js';
+import { emailAuthRoutes } from './auth/email-routes.js';
 import { supabaseIssuers, supabaseRefresher, supabaseSignInEnabled } from './auth/supabase.js';
 import { accessAdminRoutes } from './access/admin-routes.js';
 import { accessRoutes } from './access/routes.js';
@@ -108,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(runsRoutes);
   await app.register(practiceRoutes);
   await app.register(githubAuthRoutes, { accessFacts });
+  await app.register(emailAuthRoutes, { accessFacts });
   await app.register(accessRoutes);
   await app.register(accessAdminRoutes);
   await app.register(adminRoutes);

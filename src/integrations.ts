@@ -28,7 +28,11 @@ export function integrationStatus(config: Config): IntegrationStatus[] {
       ? { name: 'Anthropic', state: 'on', detail: `daily cap ${config.anthropic.dailyTokenCap} tokens per user` }
       : { name: 'Anthropic', state: 'off', detail: 'ANTHROPIC_API_KEY unset: offline hints, reviews and parsing' },
     supabaseParts === 2
-      ? { name: 'Supabase Auth', state: 'on', detail: 'GitHub sign-in through Supabase' }
+      ? {
+          name: 'Supabase Auth',
+          state: 'on',
+          detail: `GitHub and e-mail-link sign-in through Supabase; approval ${s.serviceRoleKey ? 'invites through the admin API' : 'e-mails through Resend (no SUPABASE_SERVICE_ROLE_KEY)'}`,
+        }
       : supabaseParts === 0
         ? { name: 'Supabase Auth', state: 'off', detail: 'local sign-in (loopback only)' }
         : {
@@ -65,7 +69,7 @@ export function integrationStatus(config: Config): IntegrationStatus[] {
           state: supabaseParts === 2 ? 'half' : 'off',
           detail:
             supabaseParts === 2
-              ? 'LIS_ALLOWED_USER_IDS and LIS_ALLOWED_EMAILS unset: ANYONE with a GitHub account can sign in'
+              ? 'LIS_ALLOWED_USER_IDS and LIS_ALLOWED_EMAILS unset: ANYONE with a GitHub account can sign in, or with any e-mail address by link'
               : 'local operator only',
         },
   ];
@@ -79,7 +83,8 @@ export function formatIntegrationTable(rows: IntegrationStatus[]): string {
 
 /**
  * Warnings for the start-up log: every half-configured service, and, loudest, an open door -- Supabase sign-in on with
- * no allowlist means anyone with a GitHub account gets in (kept, so an existing deployment's settings keep their meaning, but never silently).
+ * no allowlist means anyone with a GitHub account or an e-mail address gets in (kept so an existing deployment's settings keep their meaning, but
+ * never silently).
  */
 export function startupWarnings(config: Config): string[] {
   const rows = integrationStatus(config);
@@ -88,7 +93,8 @@ export function startupWarnings(config: Config): string[] {
   if (allowlist?.state === 'half') {
     warnings.unshift(
       'NO ALLOWLIST: Supabase sign-in is on and LIS_ALLOWED_USER_IDS / LIS_ALLOWED_EMAILS are unset, so ANYONE with a GitHub ' +
-        'account can sign in and use Bench. Set one of them to restrict access.',
+        'account can sign in and use Bench, and anyone with an e-mail address through a sign-in link. Set one of them to ' +
+        'restrict access.',
     );
   }
   return warnings;

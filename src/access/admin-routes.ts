@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireAdmin, userOf } from '../auth/current-user.js';
+import { createInviter, type Inviter } from '../auth/supabase-admin.js';
 import { AppError } from '../errors.js';
 import { parseForm } from '../web/forms.js';
 import { isHtmx } from '../web/htmx.js';
@@ -47,8 +48,11 @@ async function answer(request: FastifyRequest, reply: FastifyReply, fragment: st
   return reply.redirect(back, 303);
 }
 
-export async function accessAdminRoutes(app: FastifyInstance, opts: { mailer?: Mailer } = {}): Promise<void> {
+export async function accessAdminRoutes(app: FastifyInstance, opts: { mailer?: Mailer; inviter?: Inviter | null } = {}): Promise<void> {
   const mailer = opts.mailer ?? createMailer(app.deps.config);
+  const inviter = opts.inviter === undefined ? createInviter(app.deps.config) : opts.inviter;
+  /** How the approved person hears of it, for the confirmation's wording. */
+  const telling = { mailEnabled: mailer.enabled, inviteEnabled: Boolean(inviter) };
   app.addHook('preHandler', requireAdmin);
 
   app.get('/admin/access-requests', async (_request, reply) => {
@@ -56,7 +60,7 @@ export async function accessAdminRoutes(app: FastifyInstance, opts: { mailer?: M
     return reply.view('pages/access/admin-requests.njk', {
       requests,
       pendingCount: requests.filter((r) => r.status === 'pending').length,
-      mailEnabled: mailer.enabled,
+      ...telling,
     });
   });
 
@@ -70,7 +74,7 @@ export async function accessAdminRoutes(app: FastifyInstance, opts: { mailer?: M
     const r = await requestOr404(app, idOf(request));
     const decision = request.query.decision === 'denied' ? 'denied' : 'approved';
     if (r.status !== 'pending') throw new AppError('conflict', `This request was already ${r.status}.`);
-    const context = { r, decision, mailEnabled: mailer.enabled };
+    const context = { r, decision, ...telling };
     if (isHtmx(request)) return reply.view('partials/access/admin-request-confirm.njk', context);
     return reply.view('pages/access/admin-request-confirm.njk', context);
   });
@@ -82,18 +86,18 @@ export async function accessAdminRoutes(app: FastifyInstance, opts: { mailer?: M
       if (form.errors.decision) throw new AppError('validation_failed', 'Choose approve or deny.');
       // A note that is too long comes back in the confirmation, as typed, with the reason beside it.
       const r = await requestOr404(app, id);
-      const context = { r, decision: form.values.decision, mailEnabled: mailer.enabled, note: String(form.values.note ?? ''), errors: form.errors };
+      const context = { r, decision: form.values.decision, ...telling, note: String(form.values.note ?? ''), errors: form.errors };
       reply.status(422);
       if (isHtmx(request)) return reply.view('partials/access/admin-request-confirm.njk', context);
       return reply.view('pages/access/admin-request-confirm.njk', context);
     }
-    const r = await decideAccessRequest(accessDeps(app, request, mailer), {
+    const r = await decideAccessRequest(accessDeps(app, request, mailer, inviter), {
       id,
       decision: form.data.decision,
       adminId: userOf(request).id,
       note: form.data.note,
     });
-    request.log.info({ accessRequestId: id, decision: r.status }, 'access request decided');
+    request.log.info({ accessRequestId: id, decision: r.status, invitation: r.inviteStatus }, 'access request decided');
     return answer(request, reply, 'partials/access/admin-request.njk', { r, justDecided: true }, '/admin/access-requests');
   });
 

@@ -27,6 +27,9 @@ export interface AccessRequest {
   revokedAt: Date | null;
   /** The account this request let in, once that person has signed in (matched by id or e-mail). */
   matchedUserId: string | null;
+  /** The Supabase invitation sent on approval (see migration 0019), or null when none was tried. */
+  inviteStatus: 'sent' | 'registered' | 'failed' | null;
+  inviteError: string | null;
 }
 
 const COLUMNS = `r.id::text AS id, r.name, r.email, r.github_username AS "githubUsername", r.reason, r.user_id AS "userId",
@@ -34,7 +37,7 @@ const COLUMNS = `r.id::text AS id, r.name, r.email, r.github_username AS "github
   r.operator_notified_at AS "operatorNotifiedAt", r.decided_by AS "decidedBy",
   COALESCE(d.display_name, d.email) AS "decidedByName", r.decided_at AS "decidedAt", r.decision_note AS "decisionNote",
   r.requester_notified_at AS "requesterNotifiedAt", COALESCE(v.display_name, v.email) AS "revokedByName",
-  r.revoked_at AS "revokedAt",
+  r.revoked_at AS "revokedAt", r.invite_status AS "inviteStatus", r.invite_error AS "inviteError",
   (SELECT u.id FROM users u WHERE u.id = r.user_id OR lower(u.email) = lower(r.email) ORDER BY u.id = r.user_id DESC LIMIT 1) AS "matchedUserId"`;
 const FROM = `FROM access_requests r LEFT JOIN users d ON d.id = r.decided_by LEFT JOIN users v ON v.id = r.revoked_by`;
 
@@ -82,6 +85,15 @@ export async function markOperatorNotified(db: Queryable, id: string): Promise<v
 
 export async function markRequesterNotified(db: Queryable, id: string): Promise<void> {
   await db.query('UPDATE access_requests SET requester_notified_at = now() WHERE id = $1', [id]);
+}
+
+/** What came of the Supabase invitation for an approved request; the approval itself is already saved. */
+export async function recordInvitation(db: Queryable, id: string, outcome: { status: 'sent' | 'registered' | 'failed'; reason?: string }): Promise<void> {
+  await db.query('UPDATE access_requests SET invite_status = $2, invite_error = $3, invite_attempted_at = now() WHERE id = $1', [
+    id,
+    outcome.status,
+    outcome.reason ?? null,
+  ]);
 }
 
 /** Pending first (oldest waiting at the top), then decided ones, most recent first. */

@@ -3,13 +3,14 @@
  * POST /request-access is rate limited per IP by path (web/security.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Inviter } from '../auth/supabase-admin.js';
 import { parseForm } from '../web/forms.js';
 import { publicBaseUrl } from '../web/public-url.js';
 import { createMailer, type Mailer } from './notify.js';
 import { requestAccessSchema, submitAccessRequest, type AccessDeps } from './service.js';
 
-export function accessDeps(app: FastifyInstance, request: FastifyRequest, mailer: Mailer): AccessDeps {
-  return { config: app.deps.config, db: app.deps.pool, mailer, log: request.log, baseUrl: publicBaseUrl(app.deps.config, request) };
+export function accessDeps(app: FastifyInstance, request: FastifyRequest, mailer: Mailer, inviter: Inviter | null = null): AccessDeps {
+  return { config: app.deps.config, db: app.deps.pool, mailer, inviter, log: request.log, baseUrl: publicBaseUrl(app.deps.config, request) };
 }
 
 /** The honeypot: a field people never see (hidden by CSS, skipped by tab order) but form-filling bots do fill. */

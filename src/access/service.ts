@@ -3,6 +3,8 @@
  */
 import { z } from 'zod';
 import { decideAccess, LOCAL_OPERATOR_ID, type AccessDecision, type AccessFacts } from '../auth/access.js';
+import type { Inviter } from '../auth/supabase-admin.js';
+import { supabaseSignInEnabled } from '../auth/supabase.js';
 import type { VerifiedToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { Queryable } from '../db/pool.js';
@@ -41,6 +43,8 @@ export interface AccessDeps {
   log: Logger;
   /** Absolute base for links in e-mails (PUBLIC_URL, or the origin the request came to). */
   baseUrl: string;
+  /** Supabase's admin API (SUPABASE_SERVICE_ROLE_KEY set): approval invites the address. */
+  inviter?: Inviter | null;
 }
 
 export interface SubmitResult {
@@ -94,23 +98,39 @@ export async function decideAccessRequest(
   const request = await q.getRequest(deps.db, d.id);
   if (!request) throw new AppError('not_found', 'No such access request.');
   if (!changed) throw new AppError('conflict', `This request was already ${request.status}.`, { request });
-  if (d.decision === 'approved' && deps.mailer.enabled) {
+  return d.decision === 'approved' ? tellApproved(deps, request) : request;
+}
+
+/**
+ * A way in for the approved person. With the service-role key, Supabase invites the address (and sends that e-mail);
+ * otherwise, or when the invitation did not go out, our own e-mail through Resend says how to sign in. Either failing
+ * is recorded and shown to the operator; the approval is already saved and stands.
+ */
+async function tellApproved(deps: AccessDeps, request: q.AccessRequest): Promise<q.AccessRequest> {
+  if (deps.inviter) {
+    const outcome = await deps.inviter.invite(request.email, `${deps.baseUrl}/auth/confirm`, deps.log);
+    await q.recordInvitation(deps.db, request.id, outcome);
+    if (outcome.status === 'sent') return (await q.getRequest(deps.db, request.id))!;
+  }
+  if (deps.mailer.enabled) {
     const outcome = await deps.mailer.send(
       {
         to: request.email,
         subject: 'You have access to Bench',
-        text: `Hello ${request.name},\n\nYour request was approved. Sign in with GitHub at ${deps.baseUrl}/login\n` +
-          `(use the GitHub account with the e-mail ${request.email}${request.githubUsername ? `, or ${request.githubUsername}` : ''}).\n`,
+        text: `Hello ${request.name},\n\nYour request was approved. ${howToSignIn(deps, request)}\n`,
         idempotencyKey: `access-request-${request.id}-approved`,
       },
       deps.log,
     );
-    if (outcome === 'sent') {
-      await q.markRequesterNotified(deps.db, request.id);
-      return (await q.getRequest(deps.db, d.id))!;
-    }
+    if (outcome === 'sent') await q.markRequesterNotified(deps.db, request.id);
   }
-  return request;
+  return (await q.getRequest(deps.db, request.id))!;
+}
+
+function howToSignIn(deps: AccessDeps, request: q.AccessRequest): string {
+  const github = `the GitHub account with the e-mail ${request.email}${request.githubUsername ? ` (or ${request.githubUsername})` : ''}`;
+  if (!supabaseSignInEnabled(deps.config)) return `Sign in at ${deps.baseUrl}/login.`;
+  return `Sign in at ${deps.baseUrl}/login: ask for a sign-in link to ${request.email} there, or use ${github}.`;
 }
 
 export async function revokeAccessRequest(deps: AccessDeps, d: { id: string; adminId: string }): Promise<q.AccessRequest> {

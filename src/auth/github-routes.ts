@@ -1,5 +1,6 @@
 /**
- * "Sign in with GitHub" through Supabase Auth, OAuth with PKCE, run on the server:
+ * "Sign in with GitHub" through Supabase Auth, OAuth with PKCE, run on the server (the callback also finishes an
+ * e-mailed sign-in link, which is the same PKCE exchange: see email-routes.ts):
  *   POST /auth/github   supabase-js builds the authorize URL; its code verifier goes into a short-lived httpOnly
  *                       cookie (our storage adapter), and the browser is sent to Supabase -> GitHub.
  *   GET /auth/callback  Supabase sends the browser back with ?code; supabase-js exchanges code + verifier for a
@@ -7,29 +8,12 @@
  * The verifier cookie is also what stops login CSRF: a code minted in someone else's browser cannot be exchanged here.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { decideAccess, type AccessFacts } from './access.js';
-import { safeNext } from './cookies.js';
-import { upsertUser } from './queries.js';
-import { setSessionCookies, supabaseForRequest, supabaseSignInEnabled } from './supabase.js';
-import type { VerifiedToken } from './tokens.js';
-import { publicBaseUrl } from '../web/public-url.js';
+import { callbackUrl, completeSignIn, loginPage, rememberNext, type AccessFactsFn } from './sign-in.js';
+import { supabaseForRequest, supabaseSignInEnabled } from './supabase.js';
 
-/** Where to go after the callback; kept beside the verifier because Supabase's redirect allowlist matches exact URLs. */
-const NEXT_COOKIE = 'bench_next';
-
-const callbackUrl = (app: FastifyInstance, request: FastifyRequest) => `${publicBaseUrl(app.deps.config, request)}/auth/callback`;
-
-export async function githubAuthRoutes(app: FastifyInstance, opts: { accessFacts?: (token: VerifiedToken) => Promise<AccessFacts> }): Promise<void> {
+export async function githubAuthRoutes(app: FastifyInstance, opts: { accessFacts?: AccessFactsFn }): Promise<void> {
   const config = app.deps.config;
-  const loginFailed = async (reply: FastifyReply, status: number, message: string) => {
-    reply.status(status);
-    return reply.view('pages/auth/login.njk', {
-      next: '/',
-      localSignIn: app.auth.localSignInEnabled,
-      githubSignIn: supabaseSignInEnabled(config),
-      loginError: message,
-    });
-  };
+  const loginFailed = (reply: FastifyReply, status: number, message: string) => loginPage(app, reply, status, { loginError: message });
 
   app.post<{ Body: { next?: string } }>('/auth/github', async (request, reply) => {
     if (!supabaseSignInEnabled(config)) return loginFailed(reply, 404, 'Sign-in with GitHub is not configured.');
@@ -42,31 +26,25 @@ export async function githubAuthRoutes(app: FastifyInstance, opts: { accessFacts
       request.log.warn({ err: error?.message }, 'could not start GitHub sign-in');
       return loginFailed(reply, 502, 'Could not reach the sign-in service. Try again in a moment.');
     }
-    reply.setCookie(NEXT_COOKIE, safeNext(request.body?.next), { path: '/auth', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', maxAge: 600 });
+    rememberNext(request, reply, request.body?.next);
     return reply.redirect(data.url, 303);
   });
 
   app.get<{ Querystring: { code?: string; error?: string; error_description?: string } }>('/auth/callback', async (request, reply) => {
-    if (!supabaseSignInEnabled(config)) return loginFailed(reply, 404, 'Sign-in with GitHub is not configured.');
+    if (!supabaseSignInEnabled(config)) return loginFailed(reply, 404, 'Sign-in is not configured.');
     const { code, error: oauthError } = request.query;
     if (oauthError || !code) {
       // The description comes from the URL, i.e. from whoever made the link: logged, not shown.
-      request.log.info({ oauthError, description: request.query.error_description }, 'GitHub sign-in did not complete');
-      return loginFailed(reply, 400, 'GitHub sign-in was cancelled or did not complete. Try again.');
+      request.log.info({ oauthError, description: request.query.error_description }, 'sign-in did not complete');
+      return loginFailed(reply, 400, 'Sign-in was cancelled, or the e-mailed link has expired or was already used. Try again.');
     }
     const supabase = supabaseForRequest(config, request, reply);
     const { data, error } = await supabase.auth.exchangeCodeForSession(code);
-    const token = data.session ? await app.auth.verify(data.session.access_token) : null;
-    if (error || !data.session || !token) {
-      request.log.info({ err: error?.message, verified: Boolean(token) }, 'GitHub sign-in code exchange failed');
-      return loginFailed(reply, 400, 'That sign-in link has expired or was started in another browser. Try again.');
-    }
-    await upsertUser(app.deps.pool, { id: token.sub, email: token.email, displayName: token.name });
-    setSessionCookies(request, reply, data.session);
-    const decision = decideAccess(config, token, opts.accessFacts ? await opts.accessFacts(token) : undefined);
-    // Checked again on the way out: we set the cookie, but it comes back from the browser.
-    const next = request.cookies[NEXT_COOKIE];
-    reply.clearCookie(NEXT_COOKIE, { path: '/auth' });
-    return reply.redirect(decision.allowed ? safeNext(next) : '/not-allowed', 303);
+    const done = data.session && !error ? await completeSignIn(app, request, reply, data.session, opts.accessFacts) : null;
+    if (done) return done;
+    request.log.info({ err: error?.message }, 'sign-in code exchange failed');
+    // The usual cause for an e-mailed link: opened on another device or browser than the one that asked for it.
+    return loginFailed(reply, 400, 'That sign-in has expired, or was started in another browser than this one. ' +
+      'Try again; for an e-mailed link, type the six-digit code from the e-mail instead.');
   });
 }

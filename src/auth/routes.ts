@@ -1,5 +1,6 @@
 /**
- * /login, local sign-in and sign-out. Sign-in with GitHub through Supabase plugs in beside the local button.
+ * /login, local sign-in and sign-out. Sign-in with GitHub and by e-mail through Supabase plug in beside the local
+ * button (github-routes.ts, email-routes.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
@@ -7,7 +8,8 @@ import { LOCAL_OPERATOR_ID } from './access.js';
 import { ACCESS_COOKIE, clearSessionCookies, safeNext, sessionCookieOptions } from './cookies.js';
 import { upsertUser } from './queries.js';
 import type { AppSecrets } from './secrets.js';
-import { revokeSupabaseSession, supabaseSignInEnabled } from './supabase.js';
+import { loginPage } from './sign-in.js';
+import { revokeSupabaseSession } from './supabase.js';
 import { signLocalToken } from './tokens.js';
 
 const LOCAL_TTL_SECONDS = 12 * 3600;
@@ -15,11 +17,7 @@ const LOCAL_TTL_SECONDS = 12 * 3600;
 export async function authRoutes(app: FastifyInstance, opts: { secrets: AppSecrets }): Promise<void> {
   app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) => {
     if (request.user) return reply.redirect(safeNext(request.query.next));
-    return reply.view('pages/auth/login.njk', {
-      next: safeNext(request.query.next),
-      localSignIn: app.auth.localSignInEnabled,
-      githubSignIn: supabaseSignInEnabled(app.deps.config),
-    });
+    return loginPage(app, reply, 200, { next: safeNext(request.query.next) });
   });
 
   app.post<{ Body: { next?: string } }>('/login/local', async (request, reply) => {

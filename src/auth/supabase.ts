@@ -12,7 +12,7 @@ import type { TrustedIssuer } from './tokens.js';
 
 /** The PKCE code verifier between "Sign in with GitHub" and the callback. Ten minutes is ample for the OAuth dance. */
 export const PKCE_COOKIE = 'bench_pkce';
-const PKCE_TTL_SECONDS = 600;
+export const PKCE_TTL_SECONDS = 600;
 /** Supabase refresh tokens do not expire on their own; the cookie lasts a month, and Supabase can end it sooner. */
 const REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 const STORAGE_KEY = 'bench';
@@ -64,7 +64,7 @@ export function supabaseForRequest(config: Config, request: FastifyRequest, repl
   const memory = new Map<string, string>();
   const isVerifier = (key: string) => key === `${STORAGE_KEY}-code-verifier`;
   return createClient(config.supabase.url!, config.supabase.anonKey!, {
-    global: { fetch: boundedFetch(request) },
+    global: { fetch: boundedFetch(request.log) },
     auth: {
       flowType: 'pkce',
       persistSession: true,
@@ -94,9 +94,9 @@ export function supabaseForRequest(config: Config, request: FastifyRequest, repl
  */
 const SUPABASE_TIMEOUT_MS = 5_000;
 export const SUPABASE_UNREACHABLE = 'supabase_unreachable';
-function boundedFetch(request: FastifyRequest): typeof fetch {
+export function boundedFetch(log: { warn(obj: object, msg: string): void }): typeof fetch {
   const unreachable = (detail: string) => {
-    request.log.warn({ detail }, 'Supabase Auth unreachable');
+    log.warn({ detail }, 'Supabase Auth unreachable');
     return new Response(JSON.stringify({ code: 500, error_code: SUPABASE_UNREACHABLE, msg: 'Supabase Auth could not be reached' }), {
       status: 500,
       headers: { 'content-type': 'application/json' },

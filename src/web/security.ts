@@ -55,7 +55,9 @@ const methodsOf = (route: RouteOptions) => ([] as string[]).concat(route.method)
 /** Which limit, if any, a route gets. Matching by path means areas need not know about rate limiting. */
 export function rateLimitFor(route: RouteOptions): (typeof RATE_LIMITS)[keyof typeof RATE_LIMITS] | null {
   const url = route.url;
-  if (url === '/login/local' || url === '/auth/github' || url === '/auth/callback') return RATE_LIMITS.signIn;
+  if (url === '/login/local' || url === '/auth/github' || url === '/auth/callback' || url === '/auth/confirm') return RATE_LIMITS.signIn;
+  // A burst guard in memory; the per-address and per-IP hourly limits on e-mails are in auth/email-service.ts.
+  if ((url === '/auth/email' || url === '/auth/email/code') && methodsOf(route).includes('POST')) return RATE_LIMITS.signIn;
   if (url === '/request-access' && methodsOf(route).includes('POST')) return RATE_LIMITS.requestAccess;
   // Feedback and problem reports both land with the operator (and may file GitHub issues): one limit for both.
   if (/(^|\/)(feedback|report)(\/|$)/.test(url) && methodsOf(route).some((m) => UNSAFE.has(m))) return RATE_LIMITS.feedback;

@@ -7,17 +7,22 @@
  *   POST /auth/v1/logout?scope=local|global      revokes the session named by the bearer token
  *   GET  /auth/v1/user                           the bearer token's user
  *   GET  /auth/v1/.well-known/jwks.json          public keys, generated here; rotate() adds a new signing key
+ * and, in supabase-auth-email.ts, e-mail sign-in (/otp, /verify) and the admin API (/invite, /admin/users).
+ * Users live in one registry keyed by e-mail, as in Supabase: a GitHub sign-in with the verified e-mail of an existing
+ * user is linked to that user (same id), whichever way they first arrived.
  * Access tokens are ES256 JWTs shaped like Supabase's (iss <url>/auth/v1, aud authenticated, session_id, metadata).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { emailRoutes, linkUser } from './supabase-auth-email.js';
 import { exportJWK, generateKeyPair, jwtVerify, createLocalJWKSet, SignJWT, type CryptoKey, type JWK } from 'jose';
 
 export interface FakeUser {
   id: string;
   email: string;
-  userName: string;
+  /** GitHub's login; absent for a user who only ever signed in by e-mail. */
+  userName?: string;
   fullName?: string;
 }
 
@@ -27,7 +32,7 @@ interface SigningKey {
   publicJwk: JWK;
 }
 
-interface SessionRecord {
+export interface SessionRecord {
   id: string;
   user: FakeUser;
   refreshToken: string;
@@ -51,7 +56,27 @@ export interface FakeSupabaseAuth {
   mintAccessToken(user: FakeUser, opts?: { expiresIn?: number; sessionId?: string; issuer?: string; audience?: string }): Promise<string>;
   sessionFor(refreshToken: string): SessionRecord | undefined;
   sessions: SessionRecord[];
+  /** Supabase's auth.users: everyone who ever signed in, was sent a link, or was invited. */
+  users: FakeUser[];
+  /** The project's secret key for the admin API (/invite, /admin/users). */
+  serviceRoleKey: string;
+  /** Every e-mail Supabase "sent": sign-in links and invitations, each with its link, six-digit code and token hash. */
+  outbox: FakeMail[];
+  /** When set, /otp or /invite answer with this status (Supabase's own rate limit, or a broken project). */
+  failures: { otp?: number; invite?: number };
   close(): Promise<void>;
+}
+
+export interface FakeMail {
+  to: string;
+  type: 'magiclink' | 'invite';
+  /** {{ .ConfirmationURL }}: Supabase's /verify, which redirects to redirect_to. */
+  link: string;
+  /** {{ .Token }}: the six-digit code. */
+  code: string;
+  /** {{ .TokenHash }}: for a template that links to the app's own confirm page. */
+  tokenHash: string;
+  redirectTo: string | null;
 }
 
 const b64url = (buf: Buffer) => buf.toString('base64url');
@@ -62,20 +87,25 @@ async function newKey(): Promise<SigningKey> {
   return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } };
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, string>> {
+export async function readJson(req: IncomingMessage): Promise<Record<string, string>> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   const raw = Buffer.concat(chunks).toString('utf8');
   return raw ? JSON.parse(raw) : {};
 }
 
-function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+export function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
   res.end(body === undefined ? undefined : JSON.stringify(body));
 }
 
+/** What Supabase keeps from GitHub: an e-mail-only user has no GitHub login or name. */
+function userMetadata(u: FakeUser) {
+  return { email: u.email, ...(u.userName ? { user_name: u.userName, full_name: u.fullName ?? u.userName } : u.fullName ? { full_name: u.fullName } : {}) };
+}
+
 /** GoTrue's error shape; supabase-js turns it into an AuthApiError with this code. */
-const fail = (res: ServerResponse, status: number, code: string, msg: string) => send(res, status, { code: status, error_code: code, msg });
+export const fail = (res: ServerResponse, status: number, code: string, msg: string) => send(res, status, { code: status, error_code: code, msg });
 
 export async function startFakeSupabaseAuth(opts: { anonKey?: string } = {}): Promise<FakeSupabaseAuth> {
   const keys: SigningKey[] = [await newKey()];
@@ -88,6 +118,10 @@ export async function startFakeSupabaseAuth(opts: { anonKey?: string } = {}): Pr
     url: '',
     anonKey: opts.anonKey ?? `anon-${randomBytes(8).toString('hex')}`,
     nextUser: { id: randomUUID(), email: 'someone@example.com', userName: 'someone' },
+    users: [],
+    serviceRoleKey: `service-${randomBytes(12).toString('hex')}`,
+    outbox: [],
+    failures: {},
     accessTokenTtlSeconds: 3600,
     tokenFailure: null,
     requests: [],
@@ -110,7 +144,7 @@ export async function startFakeSupabaseAuth(opts: { anonKey?: string } = {}): Pr
         session_id: o.sessionId ?? randomUUID(),
         is_anonymous: false,
         app_metadata: { provider: 'github', providers: ['github'] },
-        user_metadata: { user_name: user.userName, full_name: user.fullName ?? user.userName, email: user.email },
+        user_metadata: userMetadata(user),
       })
         .setProtectedHeader({ alg: 'ES256', kid: signing.kid, typ: 'JWT' })
         .setIssuer(o.issuer ?? `${url}/auth/v1`)
@@ -134,12 +168,13 @@ export async function startFakeSupabaseAuth(opts: { anonKey?: string } = {}): Pr
     role: 'authenticated',
     email: u.email,
     app_metadata: { provider: 'github', providers: ['github'] },
-    user_metadata: { user_name: u.userName, full_name: u.fullName ?? u.userName, email: u.email },
+    user_metadata: userMetadata(u),
     identities: [],
     created_at: new Date().toISOString(),
   });
 
   async function issueSession(session: SessionRecord) {
+    if (!sessions.includes(session)) sessions.push(session);
     session.refreshToken = b64url(randomBytes(24));
     const accessToken = await fake.mintAccessToken(session.user, { sessionId: session.id });
     return {
@@ -164,23 +199,36 @@ export async function startFakeSupabaseAuth(opts: { anonKey?: string } = {}): Pr
     }
   }
 
+  const email = emailRoutes({
+    fake,
+    baseUrl: () => url,
+    newSession: (user) => issueSession({ id: randomUUID(), user, refreshToken: '', revoked: false }),
+    newCode: (user, challenge, method) => {
+      const code = randomUUID();
+      codes.set(code, { challenge, method, user });
+      return code;
+    },
+    userJson,
+  });
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const u = new URL(req.url ?? '/', url);
     fake.requests.push({ method: req.method ?? 'GET', path: `${u.pathname}${u.search}`, apikey: req.headers.apikey as string | undefined });
+    if (await email.handle(req, res, u)) return;
     if (u.pathname === '/auth/v1/.well-known/jwks.json') {
       fake.jwksFetches += 1;
       return send(res, 200, { keys: keys.map((k) => k.publicJwk) });
     }
     // The browser navigates to /authorize (no API key); every other endpoint needs the project's key, as on Supabase.
     const open = req.method === 'GET' && u.pathname === '/auth/v1/authorize';
-    if (!open && req.headers.apikey !== fake.anonKey) return fail(res, 401, 'no_api_key', 'Invalid API key');
+    if (!open && req.headers.apikey !== fake.anonKey && req.headers.apikey !== fake.serviceRoleKey) return fail(res, 401, 'no_api_key', 'Invalid API key');
 
     if (open) {
       const redirectTo = u.searchParams.get('redirect_to');
       const challenge = u.searchParams.get('code_challenge');
       if (u.searchParams.get('provider') !== 'github' || !redirectTo || !challenge) return fail(res, 400, 'validation_failed', 'bad authorize request');
       const code = randomUUID();
-      codes.set(code, { challenge, method: u.searchParams.get('code_challenge_method') ?? 'plain', user: fake.nextUser });
+      codes.set(code, { challenge, method: u.searchParams.get('code_challenge_method') ?? 'plain', user: linkUser(fake, fake.nextUser) });
       const back = new URL(redirectTo);
       back.searchParams.set('code', code);
       return send(res, 302, undefined, { location: back.toString() });
@@ -196,9 +244,7 @@ export async function startFakeSupabaseAuth(opts: { anonKey?: string } = {}): Pr
         if (!entry) return fail(res, 404, 'flow_state_not_found', 'invalid flow state, no valid flow state found');
         const expected = entry.method === 's256' ? b64url(createHash('sha256').update(body.code_verifier ?? '').digest()) : body.code_verifier;
         if (!body.code_verifier || expected !== entry.challenge) return fail(res, 403, 'bad_code_verifier', 'code challenge does not match previously saved code verifier');
-        const session: SessionRecord = { id: randomUUID(), user: entry.user, refreshToken: '', revoked: false };
-        sessions.push(session);
-        return send(res, 200, await issueSession(session));
+        return send(res, 200, await issueSession({ id: randomUUID(), user: entry.user, refreshToken: '', revoked: false }));
       }
       if (grant === 'refresh_token') {
         const session = sessions.find((s) => s.refreshToken === body.refresh_token && !s.revoked);
