@@ -20,7 +20,7 @@ import { projectRoot } from '../paths.js';
 import { enqueueRun } from '../runs/enqueue.js';
 import { BANK_DATASET, filterItems, findDataset, type BenchItem } from './dataset.js';
 import { BENCH_RUN_KIND } from './kinds.js';
-import { promptFor, promptVersions } from './prompts.js';
+import { callEstimate, promptVersions } from './prompts.js';
 import { insertBenchRun, type BenchParams } from './queries.js';
 import { freshSeed, seededSubset, subsetSize } from './sampling.js';
 
@@ -66,14 +66,10 @@ export interface Estimate {
   usd: number | null;
 }
 
-/** Input tokens of a prompt, estimated at four bytes a token plus framing; output at the full max tokens. */
+/** The run's expected tokens (callEstimate per call) and their list price; usd is null for an unpriced model. */
 export function estimateRun(items: BenchItem[], samples: number, model: string, paid: boolean, maxOutputTokens: number): Estimate {
-  let input = 0;
-  for (const item of items) {
-    const p = promptFor(item);
-    input += Math.ceil((Buffer.byteLength(p.system) + p.messages.reduce((s, m) => s + Buffer.byteLength(m.content), 0)) / 4) + 40;
-  }
-  const inputTokens = input * samples;
+  let inputTokens = 0;
+  for (const item of items) inputTokens += callEstimate(item, maxOutputTokens).inputTokens * samples;
   const outputTokens = items.length * samples * maxOutputTokens;
   const usd = paid ? costOf(model, { inputTokens, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 }) : 0;
   return { items: items.length, calls: items.length * samples, tokens: inputTokens + outputTokens, usd };

@@ -10,11 +10,11 @@
 import type { Queryable } from '../db/pool.js';
 import { LlmError } from '../llm/errors.js';
 import type { Llm } from '../llm/index.js';
-import { costOf, inputTokenBound, reservationFor, totalTokens } from '../llm/prices.js';
+import { costOf } from '../llm/prices.js';
 import type { BenchItem } from './dataset.js';
 import { gradeReply, type CodeGradingPort } from './grade.js';
 import { AdaptiveLimiter } from './limiter.js';
-import { offlineBaseline, promptFor } from './prompts.js';
+import { callEstimate, offlineBaseline, promptFor } from './prompts.js';
 import { doneItemKeys, getBenchRunByRunId, listBenchItems, recordBenchItem, recordConcurrency, setBenchState, type BenchRunRow, type ItemRecord } from './queries.js';
 import { scoreRun, type RunScores } from './scores.js';
 
@@ -85,6 +85,7 @@ export async function executeBenchRun(deps: ExecuteDeps, ctx: ExecuteContext): P
   for (const ref of changed) await run.recordChanged(ref);
   await run.all(tasks);
   if (ctx.signal.aborted) throw ctx.signal.reason;
+  await ctx.progress(run.done, total, run.budgetStop ? 'Stopped: budget spent' : `${run.done} of ${total} items`);
   if (run.budgetStop) {
     throw new BudgetSpentError(`${run.budgetStop}: ${run.done} of ${total} items done and kept; the rest were not sent.`);
   }
@@ -150,15 +151,14 @@ class Runner {
     if (failed) throw failed.reason;
   }
 
-  /** The most this call can add to the spend: its reservation in tokens, and in dollars when the model has a price. */
+  /** What this call is expected to add to the spend (callEstimate: the same figures the creation estimate used). */
   #worstCase(item: BenchItem): { usd: number | null; tokens: number } {
-    const prompt = promptFor(item);
-    const request = { system: prompt.system, messages: prompt.messages, maxOutputTokens: this.bench.params.maxOutputTokens };
-    const usd = costOf(this.bench.model, { inputTokens: inputTokenBound(request), outputTokens: request.maxOutputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 });
-    return { usd, tokens: reservationFor(request) };
+    const e = callEstimate(item, this.bench.params.maxOutputTokens);
+    const usd = costOf(this.bench.model, { ...e, cacheReadTokens: 0, cacheWriteTokens: 0 });
+    return { usd, tokens: e.inputTokens + e.outputTokens };
   }
 
-  /** Whether a call costing at most `cost` still fits the run's budget with every call in flight charged in full. */
+  /** Whether a call expected to cost `cost` still fits the run's budget, with every call in flight charged its estimate. */
   #fits(cost: { usd: number | null; tokens: number }): boolean {
     const { budgetUsd, budgetTokens } = this.bench;
     if (budgetUsd !== null && cost.usd !== null && this.#spentUsd + this.#inflightUsd + cost.usd > budgetUsd) {
@@ -209,7 +209,7 @@ class Runner {
           graderOutput: graded.graderOutput, inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens,
           cachedTokens: answer.usage.cacheReadTokens, latencyMs: answer.latencyMs, costUsd: answer.costUsd, attempts: tries + answer.attempts - 1,
           errorKind: null, errorMessage: null, stopReason: answer.stopReason, answeredBy: answer.model,
-        }, totalTokens(answer.usage));
+        }, answer.usage.inputTokens + answer.usage.outputTokens);
       } catch (err) {
         if (this.ctx.signal.aborted || !(err instanceof LlmError)) throw err;
         if (err.kind === 'budget_exceeded') {

@@ -50,3 +50,14 @@ export function offlineBaseline(item: BenchItem): string {
   if (item.kind === 'numeric') return 'Offline baseline: no model was called.\nAnswer: 0';
   return `Offline baseline: the starter code, unchanged.\n\n\`\`\`python\n${item.starter ?? ''}\n\`\`\``;
 }
+
+/**
+ * The tokens one call is expected to take: input at four bytes a token plus framing (English text runs at about
+ * that), output at the full max tokens. The creation estimate and the run's budget guard both use it, so a run
+ * whose estimate fits its budget is not stopped early by a stricter guard.
+ */
+export function callEstimate(item: BenchItem, maxOutputTokens: number): { inputTokens: number; outputTokens: number } {
+  const p = promptFor(item);
+  const bytes = Buffer.byteLength(p.system) + p.messages.reduce((s, m) => s + Buffer.byteLength(m.content), 0);
+  return { inputTokens: Math.ceil(bytes / 4) + 40, outputTokens: maxOutputTokens };
+}

@@ -123,7 +123,8 @@ export async function comparePage(db: Queryable, ids: string[], user: CurrentUse
 /** The API's view of a run: status, counts, accuracy with its interval, tokens and cost. */
 export async function runSummary(db: Queryable, id: string, user: CurrentUser) {
   const run = await benchFor(db, id, user);
-  const scores = scoreRun(await listBenchItems(db, run.id), run.samples);
+  const items = await listBenchItems(db, run.id);
+  const scores = scoreRun(items, run.samples);
   return {
     id: run.id,
     status: run.status,
@@ -137,7 +138,7 @@ export async function runSummary(db: Queryable, id: string, user: CurrentUser) {
     seed: run.seed,
     samples: run.samples,
     items: run.itemCount,
-    progress: { done: run.progressDone ?? 0, total: run.itemCount * run.samples },
+    progress: { done: items.length, total: run.itemCount * run.samples },
     counts: scores.counts,
     accuracy: scores.accuracy,
     passAtK: scores.passAtK,

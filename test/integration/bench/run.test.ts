@@ -1,0 +1,183 @@
+/**
+ * Benchmark runs end to end: created through the JSON API, executed by a real worker (run queue, bench-run handler,
+ * LLM layer, sandboxed grader pool) against a fake OpenAI-compatible server on 127.0.0.1 that answers from a script.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { setUserCap } from '../../../src/llm/budget.js';
+import { createGraderPool } from '../../../dist/worker/grader/index.js';
+import type { RunningWorker } from '../../../worker/runtime.js';
+import { signIn, type SignedIn } from '../../helpers/auth.js';
+import { useTestDatabase } from '../../helpers/db.js';
+import { openaiCompat, startFakeOpenAiCompatible, type FakeOpenAiCompatible } from '../../fakes/openai-compatible.js';
+import { waitFor } from '../runs/helpers.js';
+import { benchApp, createViaApi, fakeEnv, finished, isProbe, itemOf, numericItems, startBenchWorker, summary } from './helpers.js';
+
+const db = useTestDatabase();
+let fake: FakeOpenAiCompatible;
+let app: FastifyInstance;
+let admin: SignedIn;
+let grader: ReturnType<typeof createGraderPool>;
+let worker: RunningWorker | undefined;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  fake = await startFakeOpenAiCompatible();
+  env = fakeEnv(fake.url, { BENCH_PAUSE_POLL_MS: '100' });
+  app = await benchApp(db, env);
+  admin = await signIn(app, db, { admin: true });
+  grader = createGraderPool({ size: 1, timeLimitMs: 5000, memoryLimitMb: 320, logger: { info() {}, warn() {} } });
+}, 120_000);
+afterEach(async () => {
+  await worker?.shutdown();
+  worker = undefined;
+  fake.reset();
+});
+afterAll(async () => {
+  await grader?.close();
+  await app?.close();
+  await fake?.close();
+});
+
+const right = (body: any) => (isProbe(body) ? 'ready' : `Working it out.\nAnswer: ${itemOf(body).answer}`);
+const completions = () => fake.requests.filter((r) => r.body?.messages && !isProbe(r.body));
+
+describe('a scripted benchmark run', () => {
+  it('grades every scripted answer as scripted; counts and the Wilson interval match a hand computation', async () => {
+    const created = await createViaApi(app, admin, { models: ['openai-compatible/model-a'], kinds: ['numeric'], count: 7, seed: 'scripted', concurrency: 1, budgetTokens: 1_000_000 });
+    expect(created.status).toBe(201);
+    const [run] = created.body.runs;
+    const { rows } = await db.pool.query('SELECT items FROM bench_runs WHERE id = $1', [run.id]);
+    const order: string[] = rows[0].items.map((i: { id: string }) => i.id);
+    expect(order).toHaveLength(7);
+    const answerOf = (i: number) => numericItems.find((x) => x.id === order[i])!.answer!;
+    fake.reset();
+    // Concurrency 1: requests arrive in sampling order, so the script assigns one behaviour per item.
+    fake.script(
+      openaiCompat.rateLimited({ retryAfter: '1' }),
+      openaiCompat.completion({ content: `Answer: ${answerOf(0)}` }), // 0: 429 then right -> correct
+      openaiCompat.completion({ content: `Answer: ${answerOf(1) + 1}` }), // 1: wrong -> incorrect
+      openaiCompat.completion({ content: `<think>perhaps it is 0</think>So:\nAnswer: ${answerOf(2)}` }), // 2: think + answer -> correct
+      openaiCompat.completion({ content: null, reasoning: `Long thought.\nAnswer: ${answerOf(3)}`, reasoningField: 'reasoning_content' }), // 3 -> correct
+      openaiCompat.completion({ content: 'I cannot determine this.' }), // 4: no answer
+      openaiCompat.completion({ content: 'Let me start by writing 1', finishReason: 'length' }), // 5: truncated
+      openaiCompat.error(500), openaiCompat.error(500), openaiCompat.error(500), // 6: error after three tries
+    );
+    worker = await startBenchWorker(db, env, grader);
+    const s = await finished(app, db, admin, run.id, run.runId);
+    expect(s.status).toBe('succeeded');
+    expect(s.counts).toEqual({ correct: 3, incorrect: 1, no_answer: 1, truncated: 1, error: 1 });
+    // Accuracy over the six graded answers, Wilson for 3/6: centre 0.5, half-width (z/(1+z²/6))·√(1/24 + z²/144).
+    expect(s.accuracy.p).toBe(0.5);
+    expect(s.accuracy.lo).toBeCloseTo(0.187616, 5);
+    expect(s.accuracy.hi).toBeCloseTo(0.812384, 5);
+    const reqs = completions();
+    expect(reqs).toHaveLength(10);
+    // The retry after the 429 waited out its Retry-After of one second.
+    expect(reqs[1]!.at - reqs[0]!.at).toBeGreaterThanOrEqual(1000);
+    const items = (await app.inject({ url: `/api/bench/runs/${run.id}/items`, headers: { cookie: admin.cookie } })).body.trim().split('\n').map((l) => JSON.parse(l));
+    const byId = new Map(items.map((i: any) => [i.itemId, i]));
+    expect(byId.get(order[0])).toMatchObject({ verdict: 'correct', attempts: 2, extraction: 'answer_line' });
+    expect(byId.get(order[5])).toMatchObject({ verdict: 'truncated', stopReason: 'length' });
+    expect(byId.get(order[6])).toMatchObject({ verdict: 'error', errorKind: expect.any(String), attempts: 3 });
+  }, 90_000);
+
+  it('the same seed on two models samples the same items; the comparison shows the scripted differences and McNemar p', async () => {
+    const wrongFor = new Set(numericItems.map((i) => i.id).sort().slice(0, 3));
+    fake.always(openaiCompat.completion({
+      content: (body) => (!isProbe(body) && body.model === 'model-b' && wrongFor.has(itemOf(body).id) ? 'Answer: -1' : right(body)),
+    }));
+    const created = await createViaApi(app, admin, { models: ['openai-compatible/model-a', 'openai-compatible/model-b'], kinds: ['numeric'], seed: 'pair', budgetTokens: 1_000_000 });
+    expect(created.status).toBe(201);
+    const [a, b] = created.body.runs;
+    worker = await startBenchWorker(db, env, grader);
+    const [sa, sb] = [await finished(app, db, admin, a.id, a.runId), await finished(app, db, admin, b.id, b.runId)];
+    expect(sa.seed).toBe(sb.seed);
+    const { rows } = await db.pool.query('SELECT items FROM bench_runs WHERE id = ANY($1::bigint[]) ORDER BY id', [[a.id, b.id]]);
+    expect(rows[0].items).toEqual(rows[1].items);
+    expect(sa.counts.correct).toBe(7);
+    expect(sb.counts).toMatchObject({ correct: 4, incorrect: 3 });
+    const page = await app.inject({ url: `/bench/compare?runs=${a.id},${b.id}`, headers: { cookie: admin.cookie } });
+    expect(page.statusCode).toBe(200);
+    // Three discordant items, all A's: exact McNemar p = 2 · (1/2)³ = 0.25.
+    expect(page.body).toMatch(/data-mcnemar>0\.25</);
+    for (const id of wrongFor) expect(page.body).toContain(`>${id}</a></li>`);
+    expect(page.body.match(/data-only-b/g)).toBeNull();
+    expect(page.body).toContain('<svg role="img"');
+  }, 90_000);
+});
+
+describe('budgets', () => {
+  it('refuses a run whose estimate exceeds its budget, with the estimate in the message, and stores nothing', async () => {
+    const before = await db.pool.query('SELECT count(*)::int AS n FROM bench_runs');
+    const res = await createViaApi(app, admin, { models: ['openai-compatible/model-a'], kinds: ['numeric'], budgetTokens: 500 });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ field: 'budgetTokens' });
+    expect(res.body.message).toMatch(/estimated [\d,]+ tokens, price unknown for 7 calls, over the budget of 500 tokens/);
+    const unpriced = await createViaApi(app, admin, { models: ['openai-compatible/model-a'], kinds: ['numeric'] });
+    expect(unpriced.body.message).toMatch(/no known price: set a token budget/);
+    const after = await db.pool.query('SELECT count(*)::int AS n FROM bench_runs');
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('a run whose budget runs out stops with its items kept and sends nothing more', async () => {
+    // The fake reports 400 prompt tokens a call, over twice what the estimate expects (~180 a call for these
+    // prompts), so the run's spend overtakes its budget part-way although the estimate fitted.
+    const heavy = openaiCompat.completion({ content: right, usage: { prompt_tokens: 400 } });
+    fake.always(heavy);
+    const created = await createViaApi(app, admin, { models: ['openai-compatible/model-a'], kinds: ['numeric'], seed: 'budget', maxOutputTokens: 16, concurrency: 1, budgetTokens: 1400 });
+    expect(created.status).toBe(201);
+    const [run] = created.body.runs;
+    expect(run.estimate.tokens).toBeLessThanOrEqual(1400);
+    fake.reset();
+    fake.always(heavy);
+    worker = await startBenchWorker(db, env, grader);
+    const s = await finished(app, db, admin, run.id, run.runId);
+    expect(s.status).toBe('failed');
+    expect(s.error.code).toBe('budget_spent');
+    expect(s.error.message).toMatch(/Budget of 1400 tokens spent .* items done and kept/);
+    const done = s.progress.done;
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(7);
+    expect(s.counts.correct).toBe(done);
+    expect(completions()).toHaveLength(done);
+    // No call started once its estimate no longer fitted: before the last call the spend plus that call's estimate
+    // (under 200 tokens) was within budget; the last call may pass it by its excess over the estimate.
+    const lastCall = 400 + Math.ceil(Buffer.byteLength(right(completions().at(-1)!.body)) / 4);
+    expect(s.spent.tokens - lastCall + 200).toBeGreaterThan(1400 - 410);
+    expect(s.spent.tokens - lastCall).toBeLessThanOrEqual(1400 - 130);
+  }, 60_000);
+
+  it('the daily cap pauses a run, which resumes when the cap is raised; the fake never served more tokens than the cap', async () => {
+    const heavy = openaiCompat.completion({ content: right, usage: { prompt_tokens: 400 } });
+    fake.always(heavy);
+    const created = await createViaApi(app, admin, { models: ['openai-compatible/model-a'], kinds: ['numeric'], seed: 'cap', maxOutputTokens: 16, concurrency: 2, budgetTokens: 1_000_000 });
+    expect(created.status).toBe(201);
+    const [run] = created.body.runs;
+    fake.reset();
+    fake.always(heavy);
+    const { rows } = await db.pool.query(`SELECT coalesce(sum(used_tokens + reserved_tokens), 0)::int AS used FROM llm_daily_usage WHERE user_id = $1`, [admin.user.id]);
+    const room = 1200; // two or three calls at ~410 tokens each
+    await setUserCap(db.pool, admin.user.id, rows[0].used + room, null);
+    worker = await startBenchWorker(db, env, grader);
+    await waitFor(async () => (await summary(app, admin, run.id)).state === 'paused', { what: 'the run to pause' });
+    const paused = await summary(app, admin, run.id);
+    expect(paused.status).toBe('running');
+    expect(paused.stateReason).toMatch(/daily token cap/);
+    // What the fake reported serving: 400 prompt tokens plus the answer's tokens (its four-bytes-a-token count).
+    const served = () => completions().reduce((n, r) => n + 400 + Math.ceil(Buffer.byteLength(right(r.body)) / 4), 0);
+    expect(completions().length).toBeLessThan(7);
+    expect(served()).toBeLessThanOrEqual(room);
+    const page = await app.inject({ url: `/bench/${run.id}`, headers: { cookie: admin.cookie } });
+    expect(page.body).toContain('daily token cap');
+    await setUserCap(db.pool, admin.user.id, rows[0].used + 1_000_000, null);
+    const s = await finished(app, db, admin, run.id, run.runId);
+    expect(s.status).toBe('succeeded');
+    expect(s.state).toBe('active');
+    expect(s.counts.correct).toBe(7);
+    const { rows: dup } = await db.pool.query('SELECT count(*)::int AS n, count(DISTINCT item_id)::int AS d FROM bench_items WHERE bench_run_id = $1', [run.id]);
+    expect(dup[0]).toEqual({ n: 7, d: 7 });
+    // Every item was asked for exactly once: a call refused by the cap is refused before it is sent.
+    expect(completions()).toHaveLength(7);
+  }, 60_000);
+});
