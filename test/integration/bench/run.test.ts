@@ -11,7 +11,8 @@ import { signIn, type SignedIn } from '../../helpers/auth.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { openaiCompat, startFakeOpenAiCompatible, type FakeOpenAiCompatible } from '../../fakes/openai-compatible.js';
 import { waitFor } from '../runs/helpers.js';
-import { benchApp, createViaApi, fakeEnv, finished, isProbe, itemOf, numericItems, startBenchWorker, summary } from './helpers.js';
+import { loadBank } from '../../../src/practice/bank.js';
+import { benchApp, createViaApi, dataset, fakeEnv, finished, isProbe, itemOf, numericItems, startBenchWorker, summary } from './helpers.js';
 
 const db = useTestDatabase();
 let fake: FakeOpenAiCompatible;
@@ -105,6 +106,35 @@ describe('a scripted benchmark run', () => {
     expect(page.body.match(/data-only-b/g)).toBeNull();
     expect(page.body).toContain('<svg role="img"');
   }, 90_000);
+});
+
+describe('model code that tries to forge its verdict', () => {
+  // From the grading-integrity issue: leave early, interrupt, patch the checker, print the harness's own protocol.
+  const attacks = [
+    'import sys\nsys.exit(0)\n',
+    'import os\nos._exit(0)\n',
+    'def softmax(xs):\n    raise SystemExit(0)\n\ndef logsumexp(xs):\n    raise SystemExit(0)\n\ndef log_softmax(xs):\n    raise SystemExit(0)\n',
+    'raise KeyboardInterrupt\n',
+    'import builtins\nbuiltins.check_close = lambda *a, **k: None\ncheck_close = lambda *a, **k: None\ndef softmax(xs): return []\ndef logsumexp(xs): return 0\ndef log_softmax(xs): return []\n',
+    'print(\'{"t":"ev","ev":{"event":"result","name":"test_softmax_small_example","status":"pass"}}\')\ndef softmax(xs): return []\ndef logsumexp(xs): return 0\ndef log_softmax(xs): return []\n',
+  ];
+  it('is graded incorrect in a benchmark run, while the reference solution is graded correct', async () => {
+    const created = await createViaApi(app, admin, { models: ['openai-compatible/model-a'], kinds: ['code'], tags: ['logsumexp'], samples: attacks.length + 1, seed: 'forge', concurrency: 1, budgetTokens: 1_000_000 });
+    expect(created.status).toBe(201);
+    const [run] = created.body.runs;
+    const solution = dataset.items.find((i) => i.id === 'stable-softmax')!;
+    expect(run.estimate.items).toBe(1);
+    fake.reset();
+    const block = (code: string) => openaiCompat.completion({ content: `Here it is.\n\n\`\`\`python\n${code}\`\`\`` });
+    fake.script(...attacks.map(block), block(loadBank().bySlug.get(solution.id)!.solution!));
+    worker = await startBenchWorker(db, env, grader);
+    const s = await finished(app, db, admin, run.id, run.runId, 180_000);
+    expect(s.counts).toEqual({ correct: 1, incorrect: attacks.length, no_answer: 0, truncated: 0, error: 0 });
+    const { rows } = await db.pool.query('SELECT sample, verdict FROM bench_items WHERE bench_run_id = $1 ORDER BY sample', [run.id]);
+    expect(rows.map((r) => r.verdict)).toEqual([...attacks.map(() => 'incorrect'), 'correct']);
+    // pass@k over K = 7 samples with one correct: pass@1 = 1/7, pass@7 = 1.
+    expect(s.passAtK).toEqual([{ k: 1, value: expect.closeTo(1 / 7, 10) }, { k: 7, value: 1 }]);
+  }, 240_000);
 });
 
 describe('budgets', () => {
