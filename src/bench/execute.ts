@@ -47,10 +47,12 @@ export class BudgetSpentError extends Error {
 /** Item-level tries for a call the LLM layer gave up on with a retryable error (it has already retried inside). */
 const ITEM_TRIES = 3;
 
+/** Resolves after `ms` or at once on abort; the listener is removed either way (a long run sleeps many times). */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const onAbort = () => (clearTimeout(t), resolve());
+    const t = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 interface Task {

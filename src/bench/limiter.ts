@@ -40,9 +40,13 @@ export class AdaptiveLimiter {
     while (this.#active >= this.current || this.now() < this.#holdUntil) {
       signal?.throwIfAborted();
       await new Promise<void>((resolve) => {
-        this.#waiters.push(resolve);
+        const done = () => {
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        this.#waiters.push(done);
         this.#armHold();
-        signal?.addEventListener('abort', () => resolve(), { once: true });
+        signal?.addEventListener('abort', done, { once: true });
       });
     }
     this.#active++;

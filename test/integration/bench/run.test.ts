@@ -108,6 +108,38 @@ describe('a scripted benchmark run', () => {
   }, 90_000);
 });
 
+describe('access', () => {
+  it('is for admins: anyone else gets a 404 from the pages and the API', async () => {
+    const user = await signIn(app, db);
+    for (const url of ['/bench', '/bench/new', '/api/bench/runs/1']) {
+      expect((await app.inject({ url, headers: { cookie: user.cookie } })).statusCode, url).toBe(404);
+    }
+    const res = await app.inject({ method: 'POST', url: '/api/bench/runs', headers: { ...user.headers, 'content-type': 'application/json' }, payload: { models: ['offline/offline'] } });
+    expect(res.statusCode).toBe(404);
+    expect((await app.inject({ url: '/bench', headers: { cookie: admin.cookie } })).statusCode).toBe(200);
+  });
+});
+
+describe('offline', () => {
+  it('offline/offline runs end to end with no key and no cost: the fixed baseline is graded like any answer', async () => {
+    const created = await createViaApi(app, admin, { models: ['offline/offline'], kinds: ['numeric'], count: 3, seed: 'offline' });
+    expect(created.status).toBe(201);
+    const [run] = created.body.runs;
+    expect(run.estimate.usd).toBe(0);
+    worker = await startBenchWorker(db, env, grader);
+    const s = await finished(app, db, admin, run.id, run.runId);
+    expect(s.status).toBe('succeeded');
+    // The baseline answers 0; no bank numeric answer is 0, so every item is graded incorrect.
+    expect(s.counts).toEqual({ correct: 0, incorrect: 3, no_answer: 0, truncated: 0, error: 0 });
+    expect(s.accuracy).toMatchObject({ p: 0, lo: 0 });
+    expect(s.costUsd).toBe(0);
+    expect(fake.requests).toHaveLength(0);
+    const page = await app.inject({ url: `/bench/${run.id}`, headers: { cookie: admin.cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('offline/offline');
+  }, 60_000);
+});
+
 describe('model code that tries to forge its verdict', () => {
   // From the grading-integrity issue: leave early, interrupt, patch the checker, print the harness's own protocol.
   const attacks = [
