@@ -285,3 +285,23 @@ export async function getBenchItem(db: Queryable, benchRunId: string, itemId: st
   const { rows } = await db.query(`SELECT * FROM bench_items WHERE bench_run_id = $1 AND item_id = $2 AND sample = $3`, [benchRunId, itemId, sample]);
   return rows[0] ? rowToItem(rows[0]) : null;
 }
+
+/**
+ * Retry errored items, as one statement: the run's `error` rows move to bench_item_history and the benchmark points
+ * at its new queue run, which will find those items not done and send only them. Returns how many rows moved.
+ */
+export async function retireErroredItems(db: Queryable, benchRunId: string, newRunId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `WITH moved AS (DELETE FROM bench_items WHERE bench_run_id = $1 AND verdict = 'error' RETURNING *),
+     kept AS (INSERT INTO bench_item_history SELECT moved.*, now() FROM moved),
+     repoint AS (UPDATE bench_runs SET run_id = $2, state = 'active', state_reason = NULL WHERE id = $1)
+     SELECT count(*)::int AS n FROM moved`,
+    [benchRunId, newRunId],
+  );
+  return rows[0]!.n;
+}
+
+export async function countItemHistory(db: Queryable, benchRunId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM bench_item_history WHERE bench_run_id = $1`, [benchRunId]);
+  return rows[0]!.n;
+}

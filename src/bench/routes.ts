@@ -8,7 +8,7 @@ import { requireUser } from '../auth/current-user.js';
 import { AppError } from '../errors.js';
 import { DATASET_NAMES, findDataset } from './dataset.js';
 import { CreateRunError, createRuns } from './create.js';
-import { benchItemPage, benchList, benchPage, cancelBench, comparePage, itemsJsonl, requireBench, runSummary } from './service.js';
+import { benchItemPage, benchList, benchPage, cancelBench, comparePage, itemsJsonl, requireBench, retryErrored, runSummary } from './service.js';
 
 interface IdParams {
   id: string;
@@ -98,6 +98,15 @@ export async function benchRoutes(app: FastifyInstance): Promise<void> {
     const outcome = await cancelBench(db, request.params.id, bench(request));
     if (outcome === 'not_found') throw new AppError('not_found', 'Run not found');
     return reply.redirect(`/bench/${request.params.id}`, 303);
+  });
+
+  app.post<{ Params: IdParams }>('/bench/:id/retry-errors', { preHandler: requireUser }, async (request, reply) => {
+    await retryErrored(db, request.params.id, bench(request));
+    return reply.redirect(`/bench/${request.params.id}`, 303);
+  });
+
+  app.post<{ Params: IdParams }>('/api/bench/runs/:id/retry-errors', { preHandler: requireUser }, async (request, reply) => {
+    return reply.code(202).send(await retryErrored(db, request.params.id, bench(request)));
   });
 
   // The JSON API: the same validation as the form; errors are 4xx with the field and the reason.

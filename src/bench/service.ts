@@ -3,14 +3,17 @@
  * models with the arithmetic done here, not in templates. No Fastify imports.
  */
 import type { CurrentUser } from '../auth/current-user.js';
-import type { Queryable } from '../db/pool.js';
+import type pg from 'pg';
+import { withTransaction, type Queryable } from '../db/pool.js';
 import { AppError, notFound } from '../errors.js';
+import { enqueueRun } from '../runs/enqueue.js';
 import { cancelRun } from '../runs/queries.js';
 import { isTerminal } from '../runs/types.js';
 import { accuracyChart, deltaChart } from './charts.js';
 import { compareRuns } from './compare.js';
 import { VERDICTS, type Verdict } from './grade.js';
-import { getBenchItem, getBenchRun, getBenchRuns, listBenchItems, listBenchRuns, type BenchRunRow, type ItemRow } from './queries.js';
+import { BENCH_RUN_KIND } from './kinds.js';
+import { countItemHistory, getBenchItem, getBenchRun, retireErroredItems, getBenchRuns, listBenchItems, listBenchRuns, type BenchRunRow, type ItemRow } from './queries.js';
 import { scoreRun, type RunScores } from './scores.js';
 
 /** Who may create and see benchmark runs: admins today. */
@@ -89,6 +92,7 @@ export async function benchPage(db: Queryable, id: string, user: CurrentUser, ve
     filter,
     verdicts: VERDICTS,
     siblings,
+    history: await countItemHistory(db, run.id),
   };
 }
 
@@ -155,4 +159,20 @@ export async function itemsJsonl(db: Queryable, id: string, user: CurrentUser): 
   const run = await benchFor(db, id, user);
   const items = await listBenchItems(db, run.id);
   return items.map((i) => JSON.stringify(i)).join('\n') + (items.length ? '\n' : '');
+}
+
+/**
+ * Re-runs only the items recorded as `error`: they move to the run's history and a new queue run executes the
+ * benchmark again, which skips every item still recorded. Only for a finished run with errors.
+ */
+export async function retryErrored(pool: pg.Pool, id: string, user: CurrentUser): Promise<{ id: string; runId: string; retried: number }> {
+  const run = await benchFor(pool, id, user);
+  if (!isTerminal(run.status)) throw new AppError('conflict', 'The run is still going: retry its errored items once it has finished.');
+  const errors = (await listBenchItems(pool, run.id, 'error')).length;
+  if (errors === 0) throw new AppError('bad_request', 'This run has no errored items to retry.');
+  return withTransaction(pool, async (client) => {
+    const { id: runId } = await enqueueRun(client, { kind: BENCH_RUN_KIND, ownerId: run.ownerId, payload: {}, maxAttempts: 5 });
+    const retried = await retireErroredItems(client, run.id, runId);
+    return { id: run.id, runId, retried };
+  });
 }

@@ -81,7 +81,22 @@ describe('a scripted benchmark run', () => {
     expect(byId.get(order[0])).toMatchObject({ verdict: 'correct', attempts: 2, extraction: 'answer_line' });
     expect(byId.get(order[5])).toMatchObject({ verdict: 'truncated', stopReason: 'length' });
     expect(byId.get(order[6])).toMatchObject({ verdict: 'error', errorKind: expect.any(String), attempts: 3 });
-  }, 90_000);
+
+    // Retry errored items: only the errored item is sent again; its old row is kept in the run's history.
+    fake.reset();
+    fake.always(openaiCompat.completion({ content: right }));
+    const retry = await app.inject({ method: 'POST', url: `/api/bench/runs/${run.id}/retry-errors`, headers: admin.headers });
+    expect(retry.statusCode).toBe(202);
+    expect(retry.json()).toMatchObject({ id: run.id, retried: 1 });
+    const again = await finished(app, db, admin, run.id, retry.json().runId);
+    expect(again.status).toBe('succeeded');
+    expect(again.counts).toEqual({ correct: 4, incorrect: 1, no_answer: 1, truncated: 1, error: 0 });
+    expect(completions().map((r) => itemOf(r.body).id)).toEqual([order[6]]);
+    const { rows: history } = await db.pool.query('SELECT item_id, verdict FROM bench_item_history WHERE bench_run_id = $1', [run.id]);
+    expect(history).toEqual([{ item_id: order[6], verdict: 'error' }]);
+    const nothingLeft = await app.inject({ method: 'POST', url: `/api/bench/runs/${run.id}/retry-errors`, headers: admin.headers });
+    expect(nothingLeft.statusCode).toBe(400);
+  }, 120_000);
 
   it('the same seed on two models samples the same items; the comparison shows the scripted differences and McNemar p', async () => {
     const wrongFor = new Set(numericItems.map((i) => i.id).sort().slice(0, 3));
