@@ -8,7 +8,7 @@ import { requireUser } from '../auth/current-user.js';
 import { AppError } from '../errors.js';
 import { DATASET_NAMES, findDataset } from './dataset.js';
 import { CreateRunError, createRuns } from './create.js';
-import { benchItemPage, benchList, benchPage, cancelBench, comparePage, itemsJsonl, requireBench, retryErrored, runSummary } from './service.js';
+import { benchItemPage, benchList, benchPage, cancelBench, comparePage, exportFile, itemsJsonl, requireBench, retryErrored, runSummary } from './service.js';
 
 interface IdParams {
   id: string;
@@ -98,6 +98,21 @@ export async function benchRoutes(app: FastifyInstance): Promise<void> {
     const outcome = await cancelBench(db, request.params.id, bench(request));
     if (outcome === 'not_found') throw new AppError('not_found', 'Run not found');
     return reply.redirect(`/bench/${request.params.id}`, 303);
+  });
+
+  const EXPORTS = {
+    'items.csv': { kind: 'csv', type: 'text/csv; charset=utf-8' },
+    'summary.json': { kind: 'summary', type: 'application/json; charset=utf-8' },
+    'bundle.json': { kind: 'bundle', type: 'application/json; charset=utf-8' },
+  } as const;
+  app.get<{ Params: IdParams & { file: string } }>('/bench/:id/export/:file', { preHandler: requireUser }, async (request, reply) => {
+    const spec = EXPORTS[request.params.file as keyof typeof EXPORTS];
+    if (!spec) throw new AppError('not_found', 'No such export: items.csv, summary.json or bundle.json');
+    const body = await exportFile(db, request.params.id, bench(request), spec.kind);
+    return reply
+      .type(spec.type)
+      .header('content-disposition', `attachment; filename="bench-${request.params.id}-${request.params.file}"`)
+      .send(body);
   });
 
   app.post<{ Params: IdParams }>('/bench/:id/retry-errors', { preHandler: requireUser }, async (request, reply) => {

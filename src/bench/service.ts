@@ -11,6 +11,7 @@ import { cancelRun } from '../runs/queries.js';
 import { isTerminal } from '../runs/types.js';
 import { accuracyChart, deltaChart } from './charts.js';
 import { compareRuns } from './compare.js';
+import { exportKey, itemsCsv, itemsJsonlText, signBundle } from './export.js';
 import { VERDICTS, type Verdict } from './grade.js';
 import { BENCH_RUN_KIND } from './kinds.js';
 import { countItemHistory, getBenchItem, getBenchRun, retireErroredItems, getBenchRuns, listBenchItems, listBenchRuns, type BenchRunRow, type ItemRow } from './queries.js';
@@ -71,7 +72,7 @@ function viewOf(run: BenchRunRow, scores: RunScores | null, now = Date.now()): B
 export async function benchList(db: Queryable, user: CurrentUser) {
   const runs = await listBenchRuns(db, user.isAdmin ? null : user.id);
   const views = runs.map((r) => viewOf(r, null));
-  return { runs: views, anyActive: views.some((r) => !r.terminal) };
+  return { runs: views, anyActive: views.some((r) => !r.terminal), publicKey: await exportPublicKey(db) };
 }
 
 export async function benchPage(db: Queryable, id: string, user: CurrentUser, verdict?: string) {
@@ -157,8 +158,21 @@ export async function runSummary(db: Queryable, id: string, user: CurrentUser) {
 
 export async function itemsJsonl(db: Queryable, id: string, user: CurrentUser): Promise<string> {
   const run = await benchFor(db, id, user);
+  return itemsJsonlText(await listBenchItems(db, run.id));
+}
+
+export async function exportFile(db: Queryable, id: string, user: CurrentUser, kind: 'csv' | 'summary' | 'bundle'): Promise<string> {
+  const run = await benchFor(db, id, user);
   const items = await listBenchItems(db, run.id);
-  return items.map((i) => JSON.stringify(i)).join('\n') + (items.length ? '\n' : '');
+  if (kind === 'csv') return itemsCsv(items);
+  const summary = JSON.stringify(await runSummary(db, id, user), null, 2) + '\n';
+  if (kind === 'summary') return summary;
+  const files = { 'summary.json': summary, 'items.jsonl': itemsJsonlText(items), 'items.csv': itemsCsv(items) };
+  return JSON.stringify(signBundle(await exportKey(db), run.id, files), null, 2) + '\n';
+}
+
+export async function exportPublicKey(db: Queryable): Promise<string> {
+  return (await exportKey(db)).publicKey;
 }
 
 /**

@@ -2,7 +2,12 @@
  * Benchmark runs end to end: created through the JSON API, executed by a real worker (run queue, bench-run handler,
  * LLM layer, sandboxed grader pool) against a fake OpenAI-compatible server on 127.0.0.1 that answers from a script.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { projectRoot } from '../../../src/paths.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setUserCap } from '../../../src/llm/budget.js';
 import { createGraderPool } from '../../../dist/worker/grader/index.js';
@@ -152,6 +157,36 @@ describe('offline', () => {
     const page = await app.inject({ url: `/bench/${run.id}`, headers: { cookie: admin.cookie } });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('offline/offline');
+  }, 60_000);
+});
+
+describe('exports', () => {
+  it('the signed bundle verifies with the site key, and fails after one changed byte', async () => {
+    const created = await createViaApi(app, admin, { models: ['offline/offline'], kinds: ['numeric'], count: 2, seed: 'export' });
+    const [run] = created.body.runs;
+    worker = await startBenchWorker(db, env, grader);
+    await finished(app, db, admin, run.id, run.runId);
+    const get = (url: string) => app.inject({ url, headers: { cookie: admin.cookie } });
+    const csv = await get(`/bench/${run.id}/export/items.csv`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body.trim().split('\n')).toHaveLength(3);
+    const bundle = (await get(`/bench/${run.id}/export/bundle.json`)).body;
+    const key = /<pre data-public-key>([\s\S]*?)<\/pre>/.exec((await get('/bench')).body)![1]!.replace(/&#x2F;|&#47;/g, '/').replace(/&#x2B;|&#43;/g, '+').replace(/&#x3D;|&#61;/g, '=');
+    const dir = mkdtempSync(join(tmpdir(), 'bench-export-'));
+    writeFileSync(join(dir, 'site.pem'), key);
+    const cli = (file: string) => spawnSync(process.execPath, [join(projectRoot, 'dist', 'src', 'bench', 'verify-cli.js'), join(dir, file), join(dir, 'site.pem')], { encoding: 'utf8' });
+    writeFileSync(join(dir, 'good.json'), bundle);
+    const good = cli('good.json');
+    expect(good.stdout + good.stderr).toContain('OK:');
+    expect(good.status).toBe(0);
+    // One changed byte inside an exported file: a digit of a token count in items.csv.
+    const at = bundle.indexOf('items.csv": "') + 200;
+    const digit = bundle.slice(at).search(/[0-9]/) + at;
+    const bad = bundle.slice(0, digit) + (bundle[digit] === '1' ? '2' : '1') + bundle.slice(digit + 1);
+    writeFileSync(join(dir, 'bad.json'), bad);
+    const failed = cli('bad.json');
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(/FAILED: .*does not match its hash|FAILED: the signature/);
   }, 60_000);
 });
 
