@@ -102,24 +102,11 @@ const SELECT_RUN = `SELECT b.id::text AS id, b.run_id::text AS run_id, b.owner_i
   r.started_at, r.finished_at, r.cancel_requested_at
   FROM bench_runs b JOIN runs r ON r.id = b.run_id`;
 
-export interface NewBenchRun {
-  runId: string;
-  ownerId: string;
-  groupId: string;
-  provider: string;
-  model: string;
-  dataset: string;
-  datasetHash: string;
-  seed: string;
-  params: BenchParams;
-  items: { id: string; hash: string }[];
-  samples: number;
-  budgetUsd: number | null;
-  budgetTokens: number | null;
-  estimateUsd: number | null;
-  estimateTokens: number;
-  provenance: Record<string, unknown>;
-}
+/** What creating a run stores; the rest of BenchRunRow is filled in by defaults and by the queue run. */
+export type NewBenchRun = Pick<
+  BenchRunRow,
+  'runId' | 'groupId' | 'provider' | 'model' | 'dataset' | 'datasetHash' | 'seed' | 'params' | 'items' | 'samples' | 'budgetUsd' | 'budgetTokens' | 'estimateUsd' | 'estimateTokens' | 'provenance'
+> & { ownerId: string | null };
 
 export async function insertBenchRun(db: Queryable, b: NewBenchRun): Promise<string> {
   const { rows } = await db.query<{ id: string }>(

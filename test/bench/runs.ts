@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const owner = process.env.BENCH_NO_OWNER ? null : userId;
   const { id: runId } = await enqueueRun(pool, { kind: BENCH_RUN_KIND, ownerId: owner, payload: {} });
   const benchId = await insertBenchRun(pool, {
-    runId, ownerId: owner as string, groupId: randomUUID(), provider: 'openai-compatible', model: 'fake', dataset: 'synthetic', datasetHash: 'synthetic', seed: 'bench',
+    runId, ownerId: owner, groupId: randomUUID(), provider: 'openai-compatible', model: 'fake', dataset: 'synthetic', datasetHash: 'synthetic', seed: 'bench',
     params: { filters: {}, subset: {}, temperature: 0, maxOutputTokens: 64, concurrency: CONCURRENCY },
     items: items.map((i) => ({ id: i.id, hash: i.hash })), samples: 1, budgetUsd: null, budgetTokens: null, estimateUsd: null, estimateTokens: 0, provenance: {},
   });

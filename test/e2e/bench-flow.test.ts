@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/app.js';
-import { signIn, type SignedIn } from '../helpers/auth.js';
+import { browserCookies, signIn, type SignedIn } from '../helpers/auth.js';
 import { launchChromium } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { openaiCompat, startFakeOpenAiCompatible, type FakeOpenAiCompatible } from '../fakes/openai-compatible.js';
@@ -41,10 +41,7 @@ beforeAll(async () => {
   await w.ready(db.pool);
   browser = await launchChromium();
   context = await browser.newContext();
-  await context.addCookies(admin.cookie.split('; ').map((pair) => {
-    const [name, ...rest] = pair.split('=');
-    return { name: name!, value: rest.join('='), url: base };
-  }));
+  await context.addCookies(browserCookies(admin, base));
 }, 120_000);
 
 afterAll(async () => {
