@@ -125,11 +125,26 @@ class Runner {
     });
   }
 
+  /**
+   * Runs the tasks under the limiter, then waits for every call in flight, whatever happened: the handler must not
+   * return (and the run be recorded as canceled or failed) while a call could still write. Each call's failure is
+   * caught at once, so none is left unhandled while the loop waits for a slot; the first one stops new calls and is
+   * thrown at the end.
+   */
   async all(tasks: Task[]): Promise<void> {
     const running = new Set<Promise<void>>();
+    let failure: { err: unknown } | null = null;
     for (const task of tasks) {
-      await this.limiter.acquire(this.ctx.signal);
-      if (this.ctx.signal.aborted) break;
+      if (failure || this.ctx.signal.aborted) break;
+      try {
+        await this.limiter.acquire(this.ctx.signal);
+      } catch {
+        break; // aborted while waiting for a slot
+      }
+      if (failure || this.ctx.signal.aborted) {
+        this.limiter.release();
+        break;
+      }
       const cost = this.#worstCase(task.item);
       if (!this.#fits(cost)) {
         this.limiter.release();
@@ -137,7 +152,8 @@ class Runner {
       }
       this.#inflightUsd += cost.usd ?? 0;
       this.#inflightTokens += cost.tokens;
-      const p = this.#one(task)
+      const p: Promise<void> = this.#one(task)
+        .catch((err: unknown) => void (failure ??= { err }))
         .finally(() => {
           this.#inflightUsd -= cost.usd ?? 0;
           this.#inflightTokens -= cost.tokens;
@@ -145,12 +161,9 @@ class Runner {
           running.delete(p);
         });
       running.add(p);
-      if (this.ctx.signal.aborted) break;
     }
-    // The first failure (a lost lease, the database gone) is the run's; the others are the same story.
-    const results = await Promise.allSettled([...running]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await Promise.all([...running]);
+    if (failure && !this.ctx.signal.aborted) throw (failure as { err: unknown }).err;
   }
 
   /** What this call is expected to add to the spend (callEstimate: the same figures the creation estimate used). */

@@ -160,6 +160,27 @@ describe('offline', () => {
   }, 60_000);
 });
 
+describe('cancel', () => {
+  it('keeps the items done, ends the run canceled, and the worker carries on', async () => {
+    const slow = openaiCompat.completion({ delayMs: 300, content: right });
+    fake.always(slow);
+    const created = await createViaApi(app, admin, { models: ['openai-compatible/model-a'], kinds: ['numeric'], samples: 3, seed: 'cancel', concurrency: 2, budgetTokens: 1_000_000 });
+    const [run] = created.body.runs;
+    worker = await startBenchWorker(db, env, grader);
+    await waitFor(async () => (await summary(app, admin, run.id)).progress.done >= 2, { what: 'two items recorded' });
+    const res = await app.inject({ method: 'POST', url: `/bench/${run.id}/cancel`, headers: admin.headers });
+    expect(res.statusCode).toBe(303);
+    const s = await finished(app, db, admin, run.id, run.runId);
+    expect(s.status).toBe('canceled');
+    expect(s.progress.done).toBeGreaterThanOrEqual(2);
+    expect(s.progress.done).toBeLessThan(21);
+    expect(s.counts.correct).toBe(s.progress.done);
+    // The same worker still takes work after the cancel.
+    const next = await createViaApi(app, admin, { models: ['offline/offline'], kinds: ['numeric'], count: 1, seed: 'after-cancel' });
+    expect((await finished(app, db, admin, next.body.runs[0].id, next.body.runs[0].runId)).status).toBe('succeeded');
+  }, 60_000);
+});
+
 describe('exports', () => {
   it('the signed bundle verifies with the site key, and fails after one changed byte', async () => {
     const created = await createViaApi(app, admin, { models: ['offline/offline'], kinds: ['numeric'], count: 2, seed: 'export' });
