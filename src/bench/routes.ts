@@ -64,8 +64,8 @@ export async function benchRoutes(app: FastifyInstance): Promise<void> {
     const body = (request.body ?? {}) as Record<string, unknown>;
     try {
       const created = await createRuns(deps, user, formToInput(body));
-      const target = created.runs.length === 2 ? `/bench/compare?runs=${created.runs.map((r) => r.id).join(',')}` : `/bench/${created.runs[0]!.id}`;
-      return reply.redirect(created.runs.length === 1 ? target : '/bench', 303);
+      // One model: its page. Several: the list, where they appear side by side with their comparison links.
+      return reply.redirect(created.runs.length === 1 ? `/bench/${created.runs[0]!.id}` : '/bench', 303);
     } catch (err) {
       if (!(err instanceof CreateRunError)) throw err;
       const values = { ...FORM_DEFAULTS, ...body, models: list(body.models), kinds: list(body.kinds), topics: list(body.topics) };
