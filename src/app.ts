@@ -18,6 +18,7 @@ import { homeRoutes } from './site/home-routes.js';
 import authPlugin from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
 import { runsRoutes } from './runs/routes.js';
+import { benchRoutes } from './bench/routes.js';
 import type { AppSecrets } from './auth/secrets.js';
 import { createLlm, type Llm } from './llm/index.js';
 import { llmAdminRoutes } from './llm/admin-routes.js';
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(llmAdminRoutes);
   await app.register(accountRoutes);
   await app.register(runsRoutes);
+  await app.register(benchRoutes);
   await app.register(practiceRoutes);
   await app.register(githubAuthRoutes, { accessFacts });
   await app.register(emailAuthRoutes, { accessFacts });

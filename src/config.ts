@@ -118,6 +118,12 @@ const envSchema = z.object({
   WORKER_POLL_MS: int(2_000, 50),
   WORKER_RETRY_BASE_MS: int(1_000, 1),
   WORKER_RETRY_MAX_MS: int(300_000, 1),
+  BENCH_MAX_RUN_COST_USD: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? '10' : v.trim()))
+    .pipe(z.string().regex(/^\d*\.?\d+$/, 'must be a number of US dollars, like 10 or 2.5').transform(Number)),
+  BENCH_PAUSE_POLL_MS: int(30_000, 10),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -167,6 +173,8 @@ export interface Config {
   githubFeedback: { token: string | undefined; repo: string | undefined };
   /** The worker's sandboxed grader pool (docs/grading-sandbox.md has the memory arithmetic behind the defaults). */
   grader: { poolSize: number; concurrency: number; timeLimitMs: number; memoryLimitMb: number };
+  /** Benchmark runs (docs/bench.md): the largest estimated cost a non-admin may start, and how often a paused run retries. */
+  bench: { maxRunCostUsd: number; pausePollMs: number };
   worker: {
     concurrency: number;
     shutdownGraceMs: number;
@@ -260,6 +268,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     diagnosticsEnabled: e.LIS_DIAGNOSTICS_ENABLED,
     githubFeedback: { token: e.GITHUB_FEEDBACK_TOKEN, repo: e.GITHUB_FEEDBACK_REPO },
     grader: { poolSize: e.GRADER_POOL_SIZE, concurrency: e.GRADER_CONCURRENCY, timeLimitMs: e.GRADER_TIME_LIMIT_MS, memoryLimitMb: e.GRADER_MEMORY_LIMIT_MB },
+    bench: { maxRunCostUsd: e.BENCH_MAX_RUN_COST_USD, pausePollMs: e.BENCH_PAUSE_POLL_MS },
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

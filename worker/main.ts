@@ -15,6 +15,8 @@ import { onShutdownSignal } from '../src/shutdown.js';
 import { loadBank } from '../src/practice/bank.js';
 import { syncBank } from '../src/practice/bank-sync.js';
 import { createGraderPool } from './grader/index.js';
+import { itemsOf } from '../src/bench/dataset.js';
+import { createBenchRunHandler, sandboxCodeGrader } from './handlers/bench-run.js';
 import { createGradeAttemptHandler } from './handlers/grade-attempt.js';
 import { createRegistry, registry as baseRegistry } from './handlers/index.js';
 import { startWorker } from './runtime.js';
@@ -43,7 +45,14 @@ async function main(): Promise<void> {
     memoryLimitMb: config.grader.memoryLimitMb,
     logger: { info: (m, e) => log.info(e ?? {}, m), warn: (m, e) => log.warn(e ?? {}, m) },
   });
-  const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: pool, grader, llm })]);
+  const benchRun = createBenchRunHandler({
+    db: pool,
+    llm,
+    code: sandboxCodeGrader(grader),
+    resolveItems: itemsOf,
+    pausePollMs: config.bench.pausePollMs,
+  });
+  const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: pool, grader, llm }), benchRun]);
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const worker = await startWorker({ pool, databaseUrl: config.databaseUrl, config: config.worker, registry, log, version, reporter });
   log.info({ llmProviders: llm.providers().filter((p) => p.enabled).map((p) => p.name) }, 'worker ready');

@@ -146,6 +146,8 @@ export interface InvokeRequest {
   maxOutputTokens: number;
   temperature?: number;
   requestId?: string;
+  /** What the offline provider answers when it is the one named (a benchmark's fixed baseline); no fallback. */
+  offline?: OfflineFn;
 }
 
 export interface InvokeResult {

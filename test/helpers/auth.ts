@@ -52,3 +52,11 @@ export async function signIn(
     headers: { cookie, 'x-csrf-token': csrf },
   };
 }
+
+/** The signed-in cookies in the shape a Playwright browser context takes (context.addCookies). */
+export function browserCookies(signedIn: SignedIn, url: string): { name: string; value: string; url: string }[] {
+  return signedIn.cookie.split('; ').map((pair) => {
+    const [name, ...rest] = pair.split('=');
+    return { name: name!, value: rest.join('='), url };
+  });
+}

@@ -1,0 +1,282 @@
+/**
+ * Executing a benchmark run, as the worker's `bench-run` handler does it: every (item, sample) not yet recorded is
+ * sent to the model under an adaptive concurrency limit, graded, and recorded with one fenced statement. Safe to
+ * run again after a crash: recorded rows are skipped, so a resumed run never pays for an item twice.
+ *
+ * Three things stop a run early: a cancel (the signal), the run's own budget (BudgetSpentError; the items done are
+ * kept), and a lost lease (the fence). The owner's daily token cap does not stop it: the run pauses, says so, and
+ * tries again every `pausePollMs` until the cap has room (a new UTC day, or an admin raised it).
+ */
+import type { Queryable } from '../db/pool.js';
+import { LlmError } from '../llm/errors.js';
+import type { Llm } from '../llm/index.js';
+import { costOf } from '../llm/prices.js';
+import type { BenchItem } from './dataset.js';
+import { gradeReply, type CodeGradingPort } from './grade.js';
+import { AdaptiveLimiter } from './limiter.js';
+import { callEstimate, offlineBaseline, promptFor } from './prompts.js';
+import { doneItemKeys, getBenchRunByRunId, listBenchItems, recordBenchItem, recordConcurrency, setBenchState, type BenchRunRow, type ItemRecord } from './queries.js';
+import { scoreRun, type RunScores } from './scores.js';
+
+export interface ExecuteDeps {
+  db: Queryable;
+  llm: Pick<Llm, 'invoke'>;
+  code: CodeGradingPort;
+  /** The dataset's items by id, as this process has them. */
+  resolveItems(dataset: string): Promise<Map<string, BenchItem>>;
+  /** How often a paused run asks the daily cap again. */
+  pausePollMs: number;
+}
+
+export interface ExecuteContext {
+  runId: string;
+  attempt: number;
+  signal: AbortSignal;
+  progress(done: number, total: number | null, message?: string): Promise<void>;
+  /** The error to throw when a fenced write finds the run no longer ours. */
+  leaseLost(): Error;
+}
+
+export class BudgetSpentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BudgetSpentError';
+  }
+}
+
+/** Item-level tries for a call the LLM layer gave up on with a retryable error (it has already retried inside). */
+const ITEM_TRIES = 3;
+
+/** Resolves after `ms` or at once on abort; the listener is removed either way (a long run sleeps many times). */
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const onAbort = () => (clearTimeout(t), resolve());
+    const t = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+
+interface Task {
+  item: BenchItem;
+  sample: number;
+}
+
+export interface BenchSummary {
+  benchRunId: string;
+  scores: RunScores;
+  inconclusive?: true;
+  reason?: string;
+}
+
+export async function executeBenchRun(deps: ExecuteDeps, ctx: ExecuteContext): Promise<BenchSummary> {
+  const bench = await getBenchRunByRunId(deps.db, ctx.runId);
+  if (!bench) throw new Error(`run ${ctx.runId} has no benchmark record`);
+  const available = await deps.resolveItems(bench.dataset);
+  const done = await doneItemKeys(deps.db, bench.id);
+  const total = bench.items.length * bench.samples;
+  const tasks: Task[] = [];
+  const changed: { id: string; hash: string }[] = [];
+  for (const ref of bench.items) {
+    const item = available.get(ref.id);
+    for (let sample = 0; sample < bench.samples; sample++) {
+      if (done.has(`${ref.id}#${sample}`)) continue;
+      if (!item || item.hash !== ref.hash) changed.push(ref);
+      else tasks.push({ item, sample });
+    }
+  }
+  const run = new Runner(deps, ctx, bench, done.size, total);
+  for (const ref of changed) await run.recordChanged(ref);
+  await run.all(tasks);
+  if (ctx.signal.aborted) throw ctx.signal.reason;
+  await ctx.progress(run.done, total, run.budgetStop ? 'Stopped: budget spent' : `${run.done} of ${total} items`);
+  if (run.budgetStop) {
+    throw new BudgetSpentError(`${run.budgetStop}: ${run.done} of ${total} items done and kept; the rest were not sent.`);
+  }
+  return summarize(deps.db, bench.id, bench.samples);
+}
+
+export async function summarize(db: Queryable, benchRunId: string, samples: number): Promise<BenchSummary> {
+  const scores = scoreRun(await listBenchItems(db, benchRunId), samples);
+  if (scores.graded === 0) return { benchRunId, scores, inconclusive: true, reason: 'No item could be graded: every call ended in an error.' };
+  return { benchRunId, scores };
+}
+
+/** The state of one execution: limiter, spend in flight, progress. */
+class Runner {
+  readonly limiter: AdaptiveLimiter;
+  budgetStop: string | null = null;
+  #spentUsd: number;
+  #spentTokens: number;
+  #inflightUsd = 0;
+  #inflightTokens = 0;
+  #lastProgress = 0;
+  #paused = false;
+
+  constructor(
+    private readonly deps: ExecuteDeps,
+    private readonly ctx: ExecuteContext,
+    private readonly bench: BenchRunRow,
+    public done: number,
+    private readonly total: number,
+  ) {
+    this.#spentUsd = bench.spentUsd;
+    this.#spentTokens = bench.spentTokens;
+    this.limiter = new AdaptiveLimiter(bench.params.concurrency, (change) => {
+      void recordConcurrency(deps.db, bench.id, change).catch(() => {});
+    });
+  }
+
+  /**
+   * Runs the tasks under the limiter, then waits for every call in flight, whatever happened: the handler must not
+   * return (and the run be recorded as canceled or failed) while a call could still write. Each call's failure is
+   * caught at once, so none is left unhandled while the loop waits for a slot; the first one stops new calls and is
+   * thrown at the end.
+   */
+  async all(tasks: Task[]): Promise<void> {
+    const running = new Set<Promise<void>>();
+    let failure: { err: unknown } | null = null;
+    for (const task of tasks) {
+      if (failure || this.ctx.signal.aborted) break;
+      try {
+        await this.limiter.acquire(this.ctx.signal);
+      } catch {
+        break; // aborted while waiting for a slot
+      }
+      if (failure || this.ctx.signal.aborted) {
+        this.limiter.release();
+        break;
+      }
+      const cost = this.#worstCase(task.item);
+      if (!this.#fits(cost)) {
+        this.limiter.release();
+        break;
+      }
+      this.#inflightUsd += cost.usd ?? 0;
+      this.#inflightTokens += cost.tokens;
+      const p: Promise<void> = this.#one(task)
+        .catch((err: unknown) => void (failure ??= { err }))
+        .finally(() => {
+          this.#inflightUsd -= cost.usd ?? 0;
+          this.#inflightTokens -= cost.tokens;
+          this.limiter.release();
+          running.delete(p);
+        });
+      running.add(p);
+    }
+    await Promise.all([...running]);
+    if (failure && !this.ctx.signal.aborted) throw (failure as { err: unknown }).err;
+  }
+
+  /** What this call is expected to add to the spend (callEstimate: the same figures the creation estimate used). */
+  #worstCase(item: BenchItem): { usd: number | null; tokens: number } {
+    const e = callEstimate(item, this.bench.params.maxOutputTokens);
+    const usd = costOf(this.bench.model, { ...e, cacheReadTokens: 0, cacheWriteTokens: 0 });
+    return { usd, tokens: e.inputTokens + e.outputTokens };
+  }
+
+  /** Whether a call expected to cost `cost` still fits the run's budget, with every call in flight charged its estimate. */
+  #fits(cost: { usd: number | null; tokens: number }): boolean {
+    const { budgetUsd, budgetTokens } = this.bench;
+    if (budgetUsd !== null && cost.usd !== null && this.#spentUsd + this.#inflightUsd + cost.usd > budgetUsd) {
+      this.budgetStop = `Budget of $${budgetUsd} spent ($${this.#spentUsd.toFixed(4)} used)`;
+      return false;
+    }
+    if (budgetTokens !== null && this.#spentTokens + this.#inflightTokens + cost.tokens > budgetTokens) {
+      this.budgetStop = `Budget of ${budgetTokens} tokens spent (${this.#spentTokens} used)`;
+      return false;
+    }
+    return true;
+  }
+
+  async #one(task: Task): Promise<void> {
+    const { item, sample } = task;
+    const prompt = promptFor(item);
+    const base = {
+      itemId: item.id, sample, itemHash: item.hash, kind: item.kind, topic: item.topic, promptId: prompt.id,
+      promptVersion: prompt.version, prompt: prompt.messages.map((m) => m.content).join('\n\n'),
+    };
+    let tries = 0;
+    for (;;) {
+      this.ctx.signal.throwIfAborted();
+      tries++;
+      try {
+        const answer = await this.deps.llm.invoke(
+          this.bench.provider,
+          {
+            userId: this.bench.ownerId,
+            feature: 'benchmark_run',
+            prompt,
+            model: this.bench.model,
+            maxOutputTokens: this.bench.params.maxOutputTokens,
+            temperature: this.bench.params.temperature,
+            offline: () => ({ text: offlineBaseline(item) }),
+          },
+          this.ctx.signal,
+        );
+        if (answer.attempts > 1) this.limiter.throttled('retried');
+        else this.limiter.succeeded();
+        if (this.#paused) this.#paused = false;
+        // A sandbox that fails (not the program in it: that is `incorrect`) makes this item an error, not the run.
+        const graded = await gradeReply(item, answer.text, answer.stopReason, this.deps.code).catch((err: unknown) => ({
+          verdict: 'error' as const, extracted: null, extraction: 'none' as const, graderOutput: { graderFailed: String(err) },
+        }));
+        return this.#record({
+          ...base, response: answer.text, extracted: graded.extracted, extraction: graded.extraction, verdict: graded.verdict,
+          graderOutput: graded.graderOutput, inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens,
+          cachedTokens: answer.usage.cacheReadTokens, latencyMs: answer.latencyMs, costUsd: answer.costUsd, attempts: tries + answer.attempts - 1,
+          errorKind: null, errorMessage: null, stopReason: answer.stopReason, answeredBy: answer.model,
+        }, answer.usage.inputTokens + answer.usage.outputTokens);
+      } catch (err) {
+        if (this.ctx.signal.aborted || !(err instanceof LlmError)) throw err;
+        if (err.kind === 'budget_exceeded') {
+          tries--;
+          await this.#pause(err.message);
+          continue;
+        }
+        if (err.kind === 'rate_limited' || err.kind === 'overloaded') this.limiter.throttled(err.kind, err.retryAfterMs);
+        if (err.retryable && tries < ITEM_TRIES) {
+          await sleep(Math.max(err.retryAfterMs ?? 0, 250 * 2 ** tries), this.ctx.signal);
+          continue;
+        }
+        return this.#record({
+          ...base, response: null, extracted: null, extraction: null, verdict: 'error', graderOutput: null, inputTokens: 0,
+          outputTokens: 0, cachedTokens: 0, latencyMs: null, costUsd: null, attempts: tries + err.attempts - 1, errorKind: err.kind,
+          errorMessage: err.message.slice(0, 2000), stopReason: null, answeredBy: null,
+        }, 0);
+      }
+    }
+  }
+
+  async recordChanged(ref: { id: string; hash: string }): Promise<void> {
+    for (let sample = 0; sample < this.bench.samples; sample++) {
+      await this.#record({
+        itemId: ref.id, sample, itemHash: ref.hash, kind: 'unknown', topic: 'unknown', promptId: '-', promptVersion: '-', prompt: '',
+        response: null, extracted: null, extraction: null, verdict: 'error', graderOutput: null, inputTokens: 0, outputTokens: 0,
+        cachedTokens: 0, latencyMs: null, costUsd: null, attempts: 0, errorKind: 'item_changed',
+        errorMessage: 'The item changed (or was removed) since the run was created; it was not sent.', stopReason: null, answeredBy: null,
+      }, 0);
+    }
+  }
+
+  async #pause(reason: string): Promise<void> {
+    if (!this.#paused) {
+      this.#paused = true;
+      await setBenchState(this.deps.db, this.bench.id, 'paused', `Paused: the daily token cap has no room (${reason}). It resumes by itself when the cap has room again.`);
+      await this.ctx.progress(this.done, this.total, 'Paused: daily token cap reached');
+    }
+    await sleep(this.deps.pausePollMs, this.ctx.signal);
+  }
+
+  async #record(r: ItemRecord, tokens: number): Promise<void> {
+    const ok = await recordBenchItem(this.deps.db, { runId: this.ctx.runId, attempt: this.ctx.attempt, benchRunId: this.bench.id }, r);
+    if (!ok) throw this.ctx.leaseLost();
+    this.#spentUsd += r.costUsd ?? 0;
+    this.#spentTokens += tokens;
+    this.done++;
+    // Progress is one fenced UPDATE; at most four a second keeps it off the hot path of a 1,000-item run.
+    const now = Date.now();
+    if (now - this.#lastProgress >= 250 || this.done === this.total) {
+      this.#lastProgress = now;
+      await this.ctx.progress(this.done, this.total, `${this.done} of ${this.total} items`);
+    }
+  }
+}

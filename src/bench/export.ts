@@ -1,0 +1,100 @@
+/**
+ * Exports of a benchmark run: items as JSONL and CSV, the summary as JSON, and a signed bundle holding the three
+ * with a manifest of their SHA-256 hashes signed with Ed25519. The key pair is generated once and kept in
+ * app_secrets; its public key is shown on /bench. verifyBundle() never trusts the bundle's own key unless asked to:
+ * pass the site's public key to check who signed it.
+ */
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import type { Queryable } from '../db/pool.js';
+import type { ItemRow } from './queries.js';
+
+export const BUNDLE_FORMAT = 'bench-export/1';
+
+interface KeyPair {
+  privateKey: string;
+  publicKey: string;
+}
+
+/** Insert-if-absent then read, so every process signs with the same key. */
+export async function exportKey(db: Queryable): Promise<KeyPair> {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const fresh: KeyPair = {
+    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+  await db.query('INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', ['bench_export_key', JSON.stringify(fresh)]);
+  const { rows } = await db.query<{ value: KeyPair }>(`SELECT value FROM app_secrets WHERE name = 'bench_export_key'`);
+  return rows[0]!.value;
+}
+
+const CSV_COLUMNS = ['itemId', 'sample', 'kind', 'topic', 'verdict', 'extracted', 'extraction', 'inputTokens', 'outputTokens', 'costUsd', 'latencyMs', 'attempts', 'errorKind', 'stopReason'] as const;
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function itemsCsv(items: ItemRow[]): string {
+  return [CSV_COLUMNS.join(','), ...items.map((i) => CSV_COLUMNS.map((c) => csvCell(i[c])).join(','))].join('\n') + '\n';
+}
+
+export function itemsJsonlText(items: ItemRow[]): string {
+  return items.map((i) => JSON.stringify(i)).join('\n') + (items.length ? '\n' : '');
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+export interface Bundle {
+  format: typeof BUNDLE_FORMAT;
+  /** The signed bytes: a JSON manifest of file names, sizes and SHA-256 hashes. */
+  manifest: string;
+  /** Ed25519 signature of `manifest`, base64. */
+  signature: string;
+  publicKey: string;
+  files: Record<string, string>;
+}
+
+export function signBundle(key: KeyPair, runId: string, files: Record<string, string>): Bundle {
+  const manifest = JSON.stringify({
+    run: runId,
+    createdAt: new Date().toISOString(),
+    files: Object.entries(files).map(([name, text]) => ({ name, bytes: Buffer.byteLength(text, 'utf8'), sha256: sha256(text) })),
+  });
+  const signature = sign(null, Buffer.from(manifest, 'utf8'), createPrivateKey(key.privateKey)).toString('base64');
+  return { format: BUNDLE_FORMAT, manifest, signature, publicKey: key.publicKey, files };
+}
+
+export type Verification = { ok: true; run: string; files: string[] } | { ok: false; reason: string };
+
+/** Checks the signature over the manifest and every file's hash. `trustedKey`: the site's public key (PEM). */
+export function verifyBundle(text: string, trustedKey?: string): Verification {
+  let b: Bundle;
+  try {
+    b = JSON.parse(text) as Bundle;
+  } catch (err) {
+    return { ok: false, reason: `not a bundle: ${(err as Error).message}` };
+  }
+  if (b?.format !== BUNDLE_FORMAT || typeof b.manifest !== 'string' || typeof b.signature !== 'string' || typeof b.publicKey !== 'string') {
+    return { ok: false, reason: `not a ${BUNDLE_FORMAT} bundle` };
+  }
+  const key = trustedKey ?? b.publicKey;
+  if (trustedKey && createPublicKey(trustedKey).export({ type: 'spki', format: 'der' }).toString('hex') !== createPublicKey(b.publicKey).export({ type: 'spki', format: 'der' }).toString('hex')) {
+    return { ok: false, reason: 'signed with another key than the one given' };
+  }
+  let good = false;
+  try {
+    good = verify(null, Buffer.from(b.manifest, 'utf8'), createPublicKey(key), Buffer.from(b.signature, 'base64'));
+  } catch (err) {
+    return { ok: false, reason: `the signature cannot be checked: ${(err as Error).message}` };
+  }
+  if (!good) return { ok: false, reason: 'the signature does not match the manifest' };
+  const manifest = JSON.parse(b.manifest) as { run: string; files: { name: string; sha256: string }[] };
+  const names = new Set(Object.keys(b.files ?? {}));
+  for (const f of manifest.files) {
+    if (!names.has(f.name)) return { ok: false, reason: `${f.name} is missing` };
+    if (sha256(b.files[f.name]!) !== f.sha256) return { ok: false, reason: `${f.name} does not match its hash` };
+    names.delete(f.name);
+  }
+  if (names.size) return { ok: false, reason: `files not in the manifest: ${[...names].join(', ')}` };
+  return { ok: true, run: manifest.run, files: manifest.files.map((f) => f.name) };
+}

@@ -1,0 +1,294 @@
+/**
+ * SQL of benchmark runs. A bench run's lifecycle (queued, running, done) is its queue run's (src/runs); these
+ * statements keep what only a benchmark has: the sampled items, spend, pause state and per-item records.
+ */
+import type { Queryable } from '../db/pool.js';
+import type { RunStatus } from '../runs/types.js';
+import type { Verdict } from './grade.js';
+
+export interface BenchRunRow {
+  id: string;
+  runId: string;
+  ownerId: string | null;
+  groupId: string;
+  provider: string;
+  model: string;
+  dataset: string;
+  datasetHash: string;
+  seed: string;
+  params: BenchParams;
+  items: { id: string; hash: string }[];
+  itemCount: number;
+  samples: number;
+  budgetUsd: number | null;
+  budgetTokens: number | null;
+  estimateUsd: number | null;
+  estimateTokens: number;
+  spentUsd: number;
+  spentTokens: number;
+  state: 'active' | 'paused';
+  stateReason: string | null;
+  concurrency: number;
+  concurrencyLog: { at: string; from: number; to: number; why: string }[];
+  provenance: Record<string, unknown>;
+  createdAt: Date;
+  /** From the queue run. */
+  status: RunStatus;
+  progressDone: number | null;
+  progressTotal: number | null;
+  progressMessage: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  result: unknown;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  cancelRequested: boolean;
+}
+
+export interface BenchParams {
+  filters: { kinds?: string[]; topics?: string[]; difficulties?: string[]; tags?: string[] };
+  subset: { count?: number; percent?: number };
+  temperature: number;
+  maxOutputTokens: number;
+  concurrency: number;
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+function rowToBenchRun(r: Record<string, any>): BenchRunRow {
+  return {
+    id: r.id,
+    runId: r.run_id,
+    ownerId: r.owner_id,
+    groupId: r.group_id,
+    provider: r.provider,
+    model: r.model,
+    dataset: r.dataset,
+    datasetHash: r.dataset_hash,
+    seed: r.seed,
+    params: r.params,
+    items: r.items,
+    itemCount: r.item_count,
+    samples: r.samples,
+    budgetUsd: num(r.budget_usd),
+    budgetTokens: num(r.budget_tokens),
+    estimateUsd: num(r.estimate_usd),
+    estimateTokens: Number(r.estimate_tokens),
+    spentUsd: Number(r.spent_usd),
+    spentTokens: Number(r.spent_tokens),
+    state: r.state,
+    stateReason: r.state_reason,
+    concurrency: r.concurrency,
+    concurrencyLog: r.concurrency_log,
+    provenance: r.provenance,
+    createdAt: r.created_at,
+    status: r.status,
+    progressDone: r.progress_done,
+    progressTotal: r.progress_total,
+    progressMessage: r.progress_message,
+    errorCode: r.error_code,
+    errorMessage: r.error_message,
+    result: r.result,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    cancelRequested: r.cancel_requested_at !== null,
+  };
+}
+
+const SELECT_RUN = `SELECT b.id::text AS id, b.run_id::text AS run_id, b.owner_id, b.group_id, b.provider, b.model, b.dataset,
+  b.dataset_hash, b.seed, b.params, b.items, b.item_count, b.samples, b.budget_usd, b.budget_tokens, b.estimate_usd,
+  b.estimate_tokens, b.spent_usd, b.spent_tokens, b.state, b.state_reason, b.concurrency, b.concurrency_log, b.provenance,
+  b.created_at, r.status, r.progress_done, r.progress_total, r.progress_message, r.error_code, r.error_message, r.result,
+  r.started_at, r.finished_at, r.cancel_requested_at
+  FROM bench_runs b JOIN runs r ON r.id = b.run_id`;
+
+/** What creating a run stores; the rest of BenchRunRow is filled in by defaults and by the queue run. */
+export type NewBenchRun = Pick<
+  BenchRunRow,
+  'runId' | 'groupId' | 'provider' | 'model' | 'dataset' | 'datasetHash' | 'seed' | 'params' | 'items' | 'samples' | 'budgetUsd' | 'budgetTokens' | 'estimateUsd' | 'estimateTokens' | 'provenance'
+> & { ownerId: string | null };
+
+export async function insertBenchRun(db: Queryable, b: NewBenchRun): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO bench_runs (run_id, owner_id, group_id, provider, model, dataset, dataset_hash, seed, params, items,
+       item_count, samples, budget_usd, budget_tokens, estimate_usd, estimate_tokens, concurrency, provenance)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+     RETURNING id::text AS id`,
+    [
+      b.runId, b.ownerId, b.groupId, b.provider, b.model, b.dataset, b.datasetHash, b.seed, JSON.stringify(b.params),
+      JSON.stringify(b.items), b.items.length, b.samples, b.budgetUsd, b.budgetTokens, b.estimateUsd, b.estimateTokens,
+      b.params.concurrency, JSON.stringify(b.provenance),
+    ],
+  );
+  return rows[0]!.id;
+}
+
+export async function getBenchRun(db: Queryable, id: string): Promise<BenchRunRow | null> {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  const { rows } = await db.query(`${SELECT_RUN} WHERE b.id = $1`, [id]);
+  return rows[0] ? rowToBenchRun(rows[0]) : null;
+}
+
+export async function getBenchRunByRunId(db: Queryable, runId: string): Promise<BenchRunRow | null> {
+  const { rows } = await db.query(`${SELECT_RUN} WHERE b.run_id = $1`, [runId]);
+  return rows[0] ? rowToBenchRun(rows[0]) : null;
+}
+
+/** Newest first; everyone's when ownerId is null (admins). */
+export async function listBenchRuns(db: Queryable, ownerId: string | null, limit = 100): Promise<BenchRunRow[]> {
+  const { rows } = await db.query(`${SELECT_RUN} WHERE ($1::uuid IS NULL OR b.owner_id = $1) ORDER BY b.id DESC LIMIT $2`, [ownerId, limit]);
+  return rows.map(rowToBenchRun);
+}
+
+export async function getBenchRuns(db: Queryable, ids: string[]): Promise<BenchRunRow[]> {
+  const { rows } = await db.query(`${SELECT_RUN} WHERE b.id = ANY($1::bigint[]) ORDER BY b.id`, [ids]);
+  return rows.map(rowToBenchRun);
+}
+
+/** `item_id#sample` of every recorded row: a resumed run skips these and never pays for them again. */
+export async function doneItemKeys(db: Queryable, benchRunId: string): Promise<Set<string>> {
+  const { rows } = await db.query<{ k: string }>(`SELECT item_id || '#' || sample AS k FROM bench_items WHERE bench_run_id = $1`, [benchRunId]);
+  return new Set(rows.map((r) => r.k));
+}
+
+export interface ItemRecord {
+  itemId: string;
+  sample: number;
+  itemHash: string;
+  kind: string;
+  topic: string;
+  promptId: string;
+  promptVersion: string;
+  prompt: string;
+  response: string | null;
+  extracted: string | null;
+  extraction: string | null;
+  verdict: Verdict;
+  graderOutput: unknown;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  latencyMs: number | null;
+  costUsd: number | null;
+  attempts: number;
+  errorKind: string | null;
+  errorMessage: string | null;
+  stopReason: string | null;
+  answeredBy: string | null;
+}
+
+/**
+ * Records one item and adds its cost to the run's spend, in one statement. Fenced on the queue run's attempt
+ * (the fencing token of src/runs): a worker that lost the run writes nothing. ON CONFLICT DO NOTHING keeps the first
+ * row of an (item, sample) if two attempts ever raced past the fence. Returns false when the fence failed.
+ */
+export async function recordBenchItem(db: Queryable, fence: { runId: string; attempt: number; benchRunId: string }, r: ItemRecord): Promise<boolean> {
+  const { rows } = await db.query<{ fenced: boolean }>({
+    name: 'bench_record_item',
+    text: `WITH fence AS (SELECT 1 FROM runs WHERE id = $1 AND attempts = $2 AND status = 'running'),
+     ins AS (
+       INSERT INTO bench_items (bench_run_id, item_id, sample, item_hash, kind, topic, prompt_id, prompt_version, prompt,
+         response, extracted, extraction, verdict, grader_output, input_tokens, output_tokens, cached_tokens, latency_ms,
+         cost_usd, attempts, error_kind, error_message, stop_reason, answered_by, run_attempt)
+       SELECT $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $2
+       WHERE EXISTS (SELECT 1 FROM fence)
+       ON CONFLICT DO NOTHING
+       RETURNING cost_usd, input_tokens + output_tokens AS tokens
+     ),
+     spend AS (
+       UPDATE bench_runs b SET spent_usd = b.spent_usd + coalesce(ins.cost_usd, 0), spent_tokens = b.spent_tokens + ins.tokens,
+         state = 'active', state_reason = NULL
+       FROM ins WHERE b.id = $3
+     )
+     SELECT EXISTS (SELECT 1 FROM fence) AS fenced`,
+    values: [
+      fence.runId, fence.attempt, fence.benchRunId, r.itemId, r.sample, r.itemHash, r.kind, r.topic, r.promptId, r.promptVersion,
+      r.prompt, r.response, r.extracted, r.extraction, r.verdict, r.graderOutput === null ? null : JSON.stringify(r.graderOutput),
+      r.inputTokens, r.outputTokens, r.cachedTokens, r.latencyMs === null ? null : Math.round(r.latencyMs), r.costUsd, r.attempts,
+      r.errorKind, r.errorMessage, r.stopReason, r.answeredBy,
+    ],
+  });
+  return rows[0]!.fenced;
+}
+
+/** Paused (with the reason shown on the page) or active again. */
+export async function setBenchState(db: Queryable, benchRunId: string, state: 'active' | 'paused', reason: string | null): Promise<void> {
+  await db.query(`UPDATE bench_runs SET state = $2, state_reason = $3 WHERE id = $1`, [benchRunId, state, reason]);
+}
+
+/** Appends one change of the adaptive concurrency and sets the current value, in one statement. */
+export async function recordConcurrency(db: Queryable, benchRunId: string, change: { at: string; from: number; to: number; why: string }): Promise<void> {
+  await db.query(`UPDATE bench_runs SET concurrency = $2, concurrency_log = concurrency_log || jsonb_build_array($3::jsonb) WHERE id = $1`, [
+    benchRunId,
+    change.to,
+    JSON.stringify(change),
+  ]);
+}
+
+export interface ItemRow extends ItemRecord {
+  recordedAt: Date;
+  runAttempt: number;
+}
+
+function rowToItem(r: Record<string, any>): ItemRow {
+  return {
+    itemId: r.item_id,
+    sample: r.sample,
+    itemHash: r.item_hash,
+    kind: r.kind,
+    topic: r.topic,
+    promptId: r.prompt_id,
+    promptVersion: r.prompt_version,
+    prompt: r.prompt,
+    response: r.response,
+    extracted: r.extracted,
+    extraction: r.extraction,
+    verdict: r.verdict,
+    graderOutput: r.grader_output,
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    cachedTokens: r.cached_tokens,
+    latencyMs: r.latency_ms,
+    costUsd: num(r.cost_usd),
+    attempts: r.attempts,
+    errorKind: r.error_kind,
+    errorMessage: r.error_message,
+    stopReason: r.stop_reason,
+    answeredBy: r.answered_by,
+    recordedAt: r.recorded_at,
+    runAttempt: r.run_attempt,
+  };
+}
+
+export async function listBenchItems(db: Queryable, benchRunId: string, verdict?: Verdict): Promise<ItemRow[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM bench_items WHERE bench_run_id = $1 AND ($2::text IS NULL OR verdict = $2) ORDER BY recorded_at, item_id, sample`,
+    [benchRunId, verdict ?? null],
+  );
+  return rows.map(rowToItem);
+}
+
+export async function getBenchItem(db: Queryable, benchRunId: string, itemId: string, sample: number): Promise<ItemRow | null> {
+  const { rows } = await db.query(`SELECT * FROM bench_items WHERE bench_run_id = $1 AND item_id = $2 AND sample = $3`, [benchRunId, itemId, sample]);
+  return rows[0] ? rowToItem(rows[0]) : null;
+}
+
+/**
+ * Retry errored items, as one statement: the run's `error` rows move to bench_item_history and the benchmark points
+ * at its new queue run, which will find those items not done and send only them. Returns how many rows moved.
+ */
+export async function retireErroredItems(db: Queryable, benchRunId: string, newRunId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `WITH moved AS (DELETE FROM bench_items WHERE bench_run_id = $1 AND verdict = 'error' RETURNING *),
+     kept AS (INSERT INTO bench_item_history SELECT moved.*, now() FROM moved),
+     repoint AS (UPDATE bench_runs SET run_id = $2, state = 'active', state_reason = NULL WHERE id = $1)
+     SELECT count(*)::int AS n FROM moved`,
+    [benchRunId, newRunId],
+  );
+  return rows[0]!.n;
+}
+
+export async function countItemHistory(db: Queryable, benchRunId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM bench_item_history WHERE bench_run_id = $1`, [benchRunId]);
+  return rows[0]!.n;
+}
