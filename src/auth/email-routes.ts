@@ -29,16 +29,27 @@ function decoyVerifier(request: FastifyRequest, reply: FastifyReply): void {
   reply.setCookie(PKCE_COOKIE, randomBytes(56).toString('hex'), { ...sessionCookieOptions(request, PKCE_TTL_SECONDS), path: '/auth' });
 }
 
-export async function emailAuthRoutes(app: FastifyInstance, opts: { accessFacts?: AccessFactsFn }): Promise<void> {
+/** The "check your e-mail" page, which is also where the code is typed. */
+function codePage(reply: FastifyReply, status: number, context: { values: Body; errors: Record<string, string>; sent?: boolean; next: string }) {
+  reply.status(status);
+  return reply.view('pages/auth/email-code.njk', context);
+}
+
+type Opts = { accessFacts?: AccessFactsFn };
+
+export async function emailAuthRoutes(app: FastifyInstance, opts: Opts): Promise<void> {
+  await emailLinkRoutes(app, opts);
+  await emailCodeRoutes(app, opts);
+}
+
+/** Without Supabase the e-mail paths do not exist. */
+function enabledOr404(app: FastifyInstance): void {
+  if (!supabaseSignInEnabled(app.deps.config)) throw new AppError('not_found', 'Page not found');
+}
+
+async function emailLinkRoutes(app: FastifyInstance, opts: Opts): Promise<void> {
   const config = app.deps.config;
-  const enabled = () => {
-    if (!supabaseSignInEnabled(config)) throw new AppError('not_found', 'Page not found');
-  };
-  /** The "check your e-mail" page, which is also where the code is typed. */
-  const codePage = (reply: FastifyReply, status: number, context: { values: Body; errors: Record<string, string>; sent?: boolean; next: string }) => {
-    reply.status(status);
-    return reply.view('pages/auth/email-code.njk', context);
-  };
+  const enabled = () => enabledOr404(app);
 
   app.post<{ Body: Body }>('/auth/email', async (request, reply) => {
     enabled();
@@ -46,7 +57,7 @@ export async function emailAuthRoutes(app: FastifyInstance, opts: { accessFacts?
     const form = parseForm(emailLinkSchema, request.body);
     if (!form.ok) return loginPage(app, reply, 422, { next, values: form.values, errors: form.errors });
     const { email } = form.data;
-    const limited = await checkEmailLimit(app.deps.pool, 'link', email, request.ip);
+    const limited = await checkEmailLimit(app.deps.pool, 'link', email, request.clientIp);
     if (limited !== 'ok') {
       request.log.info({ limited }, 'e-mail sign-in link refused: rate limit');
       return loginPage(app, reply, 429, { next, values: request.body, errors: { email: LIMIT_MESSAGES[limited] } });
@@ -70,6 +81,13 @@ export async function emailAuthRoutes(app: FastifyInstance, opts: { accessFacts?
     return codePage(reply, 200, { values: { email }, errors: {}, sent: true, next });
   });
 
+}
+
+/** The six-digit code from the e-mail, and the invitation link sent on approval. */
+async function emailCodeRoutes(app: FastifyInstance, opts: Opts): Promise<void> {
+  const config = app.deps.config;
+  const enabled = () => enabledOr404(app);
+
   app.get<{ Querystring: { email?: string; next?: string } }>('/auth/email/code', async (request, reply) => {
     enabled();
     return codePage(reply, 200, { values: { email: request.query.email ?? '' }, errors: {}, next: safeNext(request.query.next) });
@@ -81,7 +99,7 @@ export async function emailAuthRoutes(app: FastifyInstance, opts: { accessFacts?
     const form = parseForm(emailCodeSchema, request.body);
     if (!form.ok) return codePage(reply, 422, { values: form.values, errors: form.errors, next });
     const { email, code } = form.data;
-    const limited = await checkEmailLimit(app.deps.pool, 'code', email, request.ip);
+    const limited = await checkEmailLimit(app.deps.pool, 'code', email, request.clientIp);
     if (limited !== 'ok') return codePage(reply, 429, { values: request.body, errors: { code: LIMIT_MESSAGES[limited] }, next });
     const { data, error } = await supabaseForRequest(config, request, reply).auth.verifyOtp({ email, token: code, type: 'email' });
     const formNext = request.body?.next === undefined ? undefined : next;

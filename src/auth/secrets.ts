@@ -20,7 +20,7 @@ export interface AppSecrets {
 }
 
 /** Insert-if-absent then read, so two processes booting together end up with the same value. */
-async function getOrCreate<T>(db: Queryable, name: string, make: () => Promise<T>): Promise<T> {
+export async function getOrCreateSecret<T>(db: Queryable, name: string, make: () => Promise<T>): Promise<T> {
   await insertSecretIfAbsent(db, name, JSON.stringify(await make()));
   return (await getSecret<T>(db, name))!;
 }
@@ -32,8 +32,8 @@ async function newSigningKey(): Promise<JWK> {
 }
 
 export async function loadAppSecrets(db: Queryable): Promise<AppSecrets> {
-  const cookieSecret = await getOrCreate(db, 'cookie_secret', newCookieSecret);
-  return toSecrets(cookieSecret, await getOrCreate(db, 'local_signing_key', newSigningKey));
+  const cookieSecret = await getOrCreateSecret(db, 'cookie_secret', newCookieSecret);
+  return toSecrets(cookieSecret, await getOrCreateSecret(db, 'local_signing_key', newSigningKey));
 }
 
 /** Throwaway secrets for an app that must not touch the database (the health-check test). */

@@ -48,7 +48,7 @@ export const createRunSchema = z
   .strict()
   .refine((v) => v.count === undefined || v.percent === undefined, { message: 'give a count or a percentage, not both', path: ['count'] });
 
-export type CreateRunInput = z.input<typeof createRunSchema>;
+type CreateRunInput = z.input<typeof createRunSchema>;
 
 /** A validation failure, with the field it belongs to so a form can show it beside that field. */
 export class CreateRunError extends Error {

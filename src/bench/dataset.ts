@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { loadBank, type Bank, type Problem } from '../practice/bank.js';
+import type { TestCase } from '../practice/judge.js';
 
 export const BENCH_KINDS = ['code', 'numeric'] as const;
 export type BenchKind = (typeof BENCH_KINDS)[number];
@@ -23,7 +24,8 @@ export interface BenchItem {
   tolerance?: number;
   /** code */
   starter?: string;
-  tests?: { name: 'visible' | 'hidden'; source: string }[];
+  /** The problem's test cases (inputs and the reference's outputs); only the judge sees the expected values. */
+  cases?: TestCase[];
 }
 
 export interface Dataset {
@@ -42,10 +44,7 @@ function fromProblem(p: Problem): BenchItem | null {
       ...common,
       kind: 'code',
       starter: p.starter ?? '',
-      tests: [
-        { name: 'visible', source: p.testsVisible ?? '' },
-        { name: 'hidden', source: p.testsHidden ?? '' },
-      ],
+      cases: p.cases ?? [],
     };
   }
   return null;

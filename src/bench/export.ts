@@ -5,6 +5,7 @@
  * pass the site's public key to check who signed it.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { getOrCreateSecret } from '../auth/secrets.js';
 import type { Queryable } from '../db/pool.js';
 import type { ItemRow } from './queries.js';
 
@@ -15,16 +16,15 @@ interface KeyPair {
   publicKey: string;
 }
 
-/** Insert-if-absent then read, so every process signs with the same key. */
-export async function exportKey(db: Queryable): Promise<KeyPair> {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const fresh: KeyPair = {
-    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
-  await db.query('INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', ['bench_export_key', JSON.stringify(fresh)]);
-  const { rows } = await db.query<{ value: KeyPair }>(`SELECT value FROM app_secrets WHERE name = 'bench_export_key'`);
-  return rows[0]!.value;
+/** Kept in app_secrets like the app's other keys, so every process signs with the same one. */
+export function exportKey(db: Queryable): Promise<KeyPair> {
+  return getOrCreateSecret(db, 'bench_export_key', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    return {
+      privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    };
+  });
 }
 
 const CSV_COLUMNS = ['itemId', 'sample', 'kind', 'topic', 'verdict', 'extracted', 'extraction', 'inputTokens', 'outputTokens', 'costUsd', 'latencyMs', 'attempts', 'errorKind', 'stopReason'] as const;

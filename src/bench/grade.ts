@@ -3,6 +3,7 @@
  * which runs it in the sandbox and returns plain data (tests passed of total). This module decides the verdict
  * from that data: nothing the model's code prints can make it say `correct` (docs/grading-sandbox.md).
  */
+import type { TestCase } from '../practice/judge.js';
 import type { BenchItem } from './dataset.js';
 import { extractCode, extractNumber, numbersMatch, parseNumber, type Extraction } from './extract.js';
 
@@ -22,7 +23,7 @@ export interface CodeGradeOutcome {
  * grader pool (worker/handlers/bench-run.ts); any other sandbox that returns these counts can stand in.
  */
 export interface CodeGradingPort {
-  gradeCode(task: { itemId: string; tests: { name: 'visible' | 'hidden'; source: string }[] }, code: string): Promise<CodeGradeOutcome>;
+  gradeCode(task: { itemId: string; cases: TestCase[] }, code: string): Promise<CodeGradeOutcome>;
 }
 
 export interface Graded {
@@ -49,7 +50,7 @@ export async function gradeReply(item: BenchItem, text: string, stopReason: stri
   const program = extractCode(text);
   if (isTruncated(stopReason)) return { verdict: 'truncated', extracted: program.value, extraction: program.how, graderOutput: null };
   if (program.value === null) return { verdict: 'no_answer', extracted: null, extraction: 'none', graderOutput: null };
-  const outcome = await code.gradeCode({ itemId: item.id, tests: item.tests ?? [] }, program.value);
+  const outcome = await code.gradeCode({ itemId: item.id, cases: item.cases ?? [] }, program.value);
   const verdict: Verdict = outcome.status === 'passed' && outcome.total > 0 && outcome.passed === outcome.total ? 'correct' : 'incorrect';
   return { verdict, extracted: program.value, extraction: program.how, graderOutput: { ...outcome } };
 }

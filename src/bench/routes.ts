@@ -46,10 +46,23 @@ function newFormData(app: FastifyInstance) {
   };
 }
 
+const bench = (request: FastifyRequest) => requireBench(request.user);
+
+/** A run id from the path: digits only, so it is safe in a redirect or a header; anything else is a 404. */
+function runIdOf(request: FastifyRequest<{ Params: IdParams }>): string {
+  const id = request.params.id;
+  if (!/^\d{1,18}$/.test(id)) throw new AppError('not_found', 'Run not found');
+  return id;
+}
+
 export async function benchRoutes(app: FastifyInstance): Promise<void> {
+  await benchPageRoutes(app);
+  await benchActionRoutes(app);
+  await benchApiRoutes(app);
+}
+
+async function benchPageRoutes(app: FastifyInstance): Promise<void> {
   const db = app.deps.pool;
-  const deps = { pool: db, llm: app.llm, config: app.deps.config };
-  const bench = (request: FastifyRequest) => requireBench(request.user);
 
   app.get('/bench', { preHandler: requireUser }, async (request, reply) => reply.view('pages/bench/index.njk', await benchList(db, bench(request))));
   app.get('/bench/list', { preHandler: requireUser }, async (request, reply) => reply.view('partials/bench/list.njk', await benchList(db, bench(request))));
@@ -57,20 +70,6 @@ export async function benchRoutes(app: FastifyInstance): Promise<void> {
   app.get('/bench/new', { preHandler: requireUser }, async (request, reply) => {
     bench(request);
     return reply.view('pages/bench/new.njk', { ...newFormData(app), values: { ...FORM_DEFAULTS, models: [] }, errors: {} });
-  });
-
-  app.post('/bench/new', { preHandler: requireUser }, async (request, reply) => {
-    const user = bench(request);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    try {
-      const created = await createRuns(deps, user, formToInput(body));
-      // One model: its page. Several: the list, where they appear side by side with their comparison links.
-      return reply.redirect(created.runs.length === 1 ? `/bench/${created.runs[0]!.id}` : '/bench', 303);
-    } catch (err) {
-      if (!(err instanceof CreateRunError)) throw err;
-      const values = { ...FORM_DEFAULTS, ...body, models: list(body.models), kinds: list(body.kinds), topics: list(body.topics) };
-      return reply.code(400).view('pages/bench/new.njk', { ...newFormData(app), values, errors: { [err.field]: err.message } });
-    }
   });
 
   app.get('/bench/compare', { preHandler: requireUser }, async (request, reply) => {
@@ -81,23 +80,31 @@ export async function benchRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get<{ Params: IdParams; Querystring: { verdict?: string } }>('/bench/:id', { preHandler: requireUser }, async (request, reply) => {
-    return reply.view('pages/bench/show.njk', await benchPage(db, request.params.id, bench(request), request.query.verdict));
+    return reply.view('pages/bench/show.njk', await benchPage(db, runIdOf(request), bench(request), request.query.verdict));
   });
 
   app.get<{ Params: IdParams }>('/bench/:id/live', { preHandler: requireUser }, async (request, reply) => {
-    return reply.view('partials/bench/live.njk', await benchPage(db, request.params.id, bench(request)));
+    return reply.view('partials/bench/live.njk', await benchPage(db, runIdOf(request), bench(request)));
   });
 
   app.get<{ Params: IdParams & { item: string; sample: string } }>('/bench/:id/items/:item/:sample', { preHandler: requireUser }, async (request, reply) => {
     const sample = Number(request.params.sample);
     if (!Number.isInteger(sample) || sample < 0) throw new AppError('bad_request', 'sample must be a whole number');
-    return reply.view('pages/bench/item.njk', await benchItemPage(db, request.params.id, request.params.item, sample, bench(request)));
+    return reply.view('pages/bench/item.njk', await benchItemPage(db, runIdOf(request), request.params.item, sample, bench(request)));
   });
 
+}
+
+/** The form posts and downloads: each answers with a redirect to the run, or a file. */
+async function benchActionRoutes(app: FastifyInstance): Promise<void> {
+  const db = app.deps.pool;
+  const deps = { pool: db, llm: app.llm, config: app.deps.config };
+
   app.post<{ Params: IdParams }>('/bench/:id/cancel', { preHandler: requireUser }, async (request, reply) => {
-    const outcome = await cancelBench(db, request.params.id, bench(request));
+    const id = runIdOf(request);
+    const outcome = await cancelBench(db, id, bench(request));
     if (outcome === 'not_found') throw new AppError('not_found', 'Run not found');
-    return reply.redirect(`/bench/${request.params.id}`, 303);
+    return reply.redirect(`/bench/${encodeURIComponent(id)}`, 303);
   });
 
   const EXPORTS = {
@@ -108,23 +115,44 @@ export async function benchRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: IdParams & { file: string } }>('/bench/:id/export/:file', { preHandler: requireUser }, async (request, reply) => {
     const spec = EXPORTS[request.params.file as keyof typeof EXPORTS];
     if (!spec) throw new AppError('not_found', 'No such export: items.csv, summary.json or bundle.json');
-    const body = await exportFile(db, request.params.id, bench(request), spec.kind);
+    const id = runIdOf(request);
+    const body = await exportFile(db, id, bench(request), spec.kind);
     return reply
       .type(spec.type)
-      .header('content-disposition', `attachment; filename="bench-${request.params.id}-${request.params.file}"`)
+      .header('content-disposition', `attachment; filename="bench-${id}-${request.params.file}"`)
       .send(body);
   });
 
   app.post<{ Params: IdParams }>('/bench/:id/retry-errors', { preHandler: requireUser }, async (request, reply) => {
-    await retryErrored(db, request.params.id, bench(request));
-    return reply.redirect(`/bench/${request.params.id}`, 303);
+    const id = runIdOf(request);
+    await retryErrored(db, id, bench(request));
+    return reply.redirect(`/bench/${encodeURIComponent(id)}`, 303);
   });
+
+  app.post('/bench/new', { preHandler: requireUser }, async (request, reply) => {
+    const user = bench(request);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    try {
+      const created = await createRuns(deps, user, formToInput(body));
+      // One model: its page. Several: the list, where they appear side by side with their comparison links.
+      return reply.redirect(created.runs.length === 1 ? `/bench/${encodeURIComponent(created.runs[0]!.id)}` : '/bench', 303);
+    } catch (err) {
+      if (!(err instanceof CreateRunError)) throw err;
+      const values = { ...FORM_DEFAULTS, ...body, models: list(body.models), kinds: list(body.kinds), topics: list(body.topics) };
+      return reply.code(400).view('pages/bench/new.njk', { ...newFormData(app), values, errors: { [err.field]: err.message } });
+    }
+  });
+}
+
+/** The JSON API: the same validation as the form; errors are 4xx with the field and the reason. */
+async function benchApiRoutes(app: FastifyInstance): Promise<void> {
+  const db = app.deps.pool;
+  const deps = { pool: db, llm: app.llm, config: app.deps.config };
 
   app.post<{ Params: IdParams }>('/api/bench/runs/:id/retry-errors', { preHandler: requireUser }, async (request, reply) => {
-    return reply.code(202).send(await retryErrored(db, request.params.id, bench(request)));
+    return reply.code(202).send(await retryErrored(db, runIdOf(request), bench(request)));
   });
 
-  // The JSON API: the same validation as the form; errors are 4xx with the field and the reason.
   app.post('/api/bench/runs', { preHandler: requireUser }, async (request, reply) => {
     try {
       const created = await createRuns(deps, bench(request), request.body ?? {});
@@ -135,10 +163,10 @@ export async function benchRoutes(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.get<{ Params: IdParams }>('/api/bench/runs/:id', { preHandler: requireUser }, async (request) => runSummary(db, request.params.id, bench(request)));
+  app.get<{ Params: IdParams }>('/api/bench/runs/:id', { preHandler: requireUser }, async (request) => runSummary(db, runIdOf(request), bench(request)));
 
   app.get<{ Params: IdParams }>('/api/bench/runs/:id/items', { preHandler: requireUser }, async (request, reply: FastifyReply) => {
-    const body = await itemsJsonl(db, request.params.id, bench(request));
+    const body = await itemsJsonl(db, runIdOf(request), bench(request));
     return reply.type('application/x-ndjson; charset=utf-8').send(body);
   });
 }

@@ -42,11 +42,6 @@ export interface TestResult {
 
 const REPR_CHARS = 300;
 
-/** The inputs of a case, without its expected values: all the runner ever receives. */
-export function inputsOf(c: TestCase): { name: string; steps: Step[] } {
-  return { name: c.name, steps: c.steps };
-}
-
 type Tol = { rel: number; abs: number } | undefined;
 
 function tag(v: unknown): [string, unknown] | undefined {

@@ -5,12 +5,8 @@ import { prepareEnvironment, runOnChild, type GradeRequest, type PoolOptions } f
 import type { GradeResult } from './results.js';
 
 export { createGraderPool } from './pool.js';
-export type { GradeRequest, GraderPool, PoolOptions, PoolStats } from './pool.js';
-export type { GradeResult, SuiteTestResult } from './results.js';
-export type { TestResult, TestStatus, SuiteName } from './protocol.js';
-export type { TestCase, Step } from '../../src/practice/judge.js';
-export type { Logger } from './spawn.js';
-export { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_MS } from './limits.js';
+export type { GradeRequest, GraderPool, PoolOptions } from './pool.js';
+export type { GradeResult } from './results.js';
 
 /**
  * Grade without a pool: spawn a child, boot Pyodide from scratch (no

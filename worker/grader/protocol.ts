@@ -30,8 +30,6 @@ export interface ChildRequest {
   limits?: { stdout_bytes?: number };
 }
 
-export type { TestResult, TestStatus } from '../../src/practice/judge.js';
-
 export type ChildMessage =
   | { t: 'ready'; loadMs: number; rss: number; fromSnapshot: boolean }
   | { t: 'loaded'; stdout: string; error?: string }

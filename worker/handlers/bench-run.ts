@@ -6,15 +6,16 @@
 import { BudgetSpentError, executeBenchRun, type ExecuteDeps } from '../../src/bench/execute.js';
 import type { CodeGradingPort } from '../../src/bench/grade.js';
 import { BENCH_RUN_KIND } from '../../src/bench/kinds.js';
-import type { GraderPool } from '../grader/index.js';
+import { gradeSubmission, type Grader } from '../../src/practice/grading.js';
 import { LeaseLostError, PermanentError } from '../errors.js';
 import type { RunHandler } from './types.js';
 
 /** The grading port, implemented by the worker's sandboxed grader pool. */
-export function sandboxCodeGrader(grader: Pick<GraderPool, 'grade'>): CodeGradingPort {
+export function sandboxCodeGrader(grader: Grader): CodeGradingPort {
   return {
     async gradeCode(task, code) {
-      const result = await grader.grade({ code, tests: task.tests });
+      // The same path as practice: the runner sees inputs only, the judge in this process decides each case.
+      const result = await gradeSubmission(grader, { slug: task.itemId, cases: task.cases }, code);
       const passed = result.tests.filter((t) => t.status === 'pass').length;
       return { status: result.status, passed, total: result.tests.length, ...(result.note ? { note: result.note } : {}) };
     },

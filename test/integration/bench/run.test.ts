@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { projectRoot } from '../../../src/paths.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setUserCap } from '../../../src/llm/budget.js';
+import { setUserCap } from '../../../src/llm/budget-queries.js';
 import { createGraderPool } from '../../../dist/worker/grader/index.js';
 import type { RunningWorker } from '../../../worker/runtime.js';
 import { signIn, type SignedIn } from '../../helpers/auth.js';
