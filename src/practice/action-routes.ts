@@ -9,7 +9,7 @@ import { requireUser, userOf } from '../auth/current-user.js';
 import { parseForm } from '../web/forms.js';
 import { askAiHint, revealHint } from './hints.js';
 import { problemPageView, renderAttemptFragment, wantsFragment } from './render.js';
-import { getProblem, giveUp, loadProblemPage, MAX_SUBMISSION_CHARS, submitAttempt, SubmissionError, type PracticeDeps } from './service.js';
+import { getProblem, giveUp, loadProblemPage, MAX_SUBMISSION_CHARS, selfAssess, submitAttempt, SubmissionError, type PracticeDeps } from './service.js';
 import { insertReport, saveDraft, saveNotes } from './state-queries.js';
 
 type SlugRequest = FastifyRequest<{ Params: { slug: string }; Body: Record<string, unknown> | undefined }>;
@@ -68,6 +68,15 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
       const page = await loadProblemPage(pool, bank, user.id, request.params.slug);
       return problemPageView(reply, { ...page, editorText: text, errors: { [err.field]: err.message } });
     }
+  });
+
+  // The user's own ticks against the rubric of an offline-estimated written answer (a plain form on the attempt page).
+  app.post<{ Params: { slug: string; id: string }; Body: Record<string, unknown> | undefined }>('/problems/:slug/attempts/:id/self-assess', async (request, reply) => {
+    const { slug, id } = request.params;
+    const raw = request.body?.covered;
+    const covered = raw === undefined ? [] : [raw].flat().map(String);
+    await selfAssess(pool, userOf(request).id, slug, id, covered);
+    return reply.redirect(`/problems/${encodeURIComponent(slug)}/attempts/${id}?assessed=1#self-assessment`, 303);
   });
 
   // Autosave (the client's data-draft-url), and the no-JS "Save draft" button.

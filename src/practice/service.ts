@@ -14,10 +14,11 @@ import {
   getUserAttempt,
   insertAttempt,
   listUserAttempts,
+  recordSelfAssessment,
   setAttemptRun,
   type AttemptRow,
 } from './queries.js';
-import { checkNumeric, parseNumericAnswer } from './scoring.js';
+import { checkNumeric, parseNumericAnswer, type RubricScore } from './scoring.js';
 import { getUserProblemState, resetHints, saveDraft, type UserProblemState } from './state-queries.js';
 
 export const MAX_SUBMISSION_CHARS = 100_000;
@@ -145,4 +146,18 @@ export async function attemptFor(db: Queryable, userId: string, slug: string, at
   const attempt = await getUserAttempt(db, userId, attemptId);
   if (!attempt || attempt.slug !== slug) throw new AppError('not_found', 'Attempt not found');
   return attempt;
+}
+
+/**
+ * The user's own verdict on an offline-estimated written answer: which rubric points they believe they covered
+ * (`covered` holds the ticked points' indexes). Recorded as self-assessed; it never marks the problem solved.
+ */
+export async function selfAssess(db: Queryable, userId: string, slug: string, attemptId: string, covered: string[]): Promise<AttemptRow> {
+  const attempt = await attemptFor(db, userId, slug, attemptId);
+  if (attempt.status !== 'estimated') throw new AppError('conflict', 'Only an answer scored by the offline estimate can be self-assessed.');
+  const total = (attempt.result as RubricScore).points.length;
+  const ticks = Array.from({ length: total }, (_, i) => covered.includes(String(i)));
+  const assessment = { ticks, covered: ticks.filter(Boolean).length, total, at: new Date().toISOString() };
+  await recordSelfAssessment(db, userId, attempt.id, assessment);
+  return { ...attempt, selfAssessment: assessment };
 }
