@@ -55,10 +55,15 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
     const text = editorText(request.body) ?? '';
     try {
       const { attempt } = await submitAttempt(deps, user.id, request.params.slug, text);
-      if (wantsFragment(request)) return renderAttemptFragment(deps, request, reply, request.params.slug, attempt.id);
+      if (wantsFragment(request)) return renderAttemptFragment(deps, request, reply, request.params.slug, attempt.id, true, true);
       return reply.redirect(`/problems/${encodeURIComponent(request.params.slug)}/attempts/${attempt.id}`, 303);
     } catch (err) {
       if (!(err instanceof SubmissionError)) throw err;
+      if (!wantsFragment(request) && err.refusal) {
+        // Post/redirect/get: the text becomes the draft and the page names the refusal, so a reload never re-posts.
+        await saveDraft(pool, user.id, request.params.slug, text);
+        return back(reply, request.params.slug, `#${err.field}`, `?refused=${err.refusal}`);
+      }
       reply.code(422);
       if (wantsFragment(request)) {
         // htmx keeps the editor as it is; only the message beside the field changes.
@@ -111,6 +116,8 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
   app.post('/problems/:slug/give-up', async (request: SlugRequest, reply) => {
     getProblem(bank, request.params.slug);
     await keepDraft(request);
+    // Cannot be undone: without the confirming button's confirm=yes, show the confirmation instead of giving up.
+    if (request.body?.confirm !== 'yes') return back(reply, request.params.slug, '#give-up', '?give-up=confirm');
     await giveUp(pool, bank, userOf(request).id, request.params.slug);
     if (request.headers['hx-request']) return reply.header('HX-Redirect', `/problems/${request.params.slug}#solution`).code(204).send();
     return back(reply, request.params.slug, '#solution');

@@ -16,7 +16,7 @@ import type { LlmPort } from './llm-port.js';
 import { createPageCache } from './page-cache.js';
 import { computeProgress } from './progress.js';
 import { listAttemptSummaries, userSlugStats } from './queries.js';
-import { attemptFor, loadProblemPage, type PracticeDeps } from './service.js';
+import { attemptFor, loadProblemPage, REFUSALS, type PracticeDeps, type RefusalCode } from './service.js';
 import { notifyUserChanged } from './user-events.js';
 
 export interface PracticeRoutesOptions {
@@ -70,10 +70,15 @@ export async function practiceRoutes(app: FastifyInstance, opts: PracticeRoutesO
       // the history, marked "not graded", instead of bringing its notice back after a later submission.
       const latest = page.attempts[0];
       const pending = latest?.status === 'pending' ? latest : undefined;
+      const query = (request.query ?? {}) as Record<string, string>;
+      const refused = Object.hasOwn(REFUSALS, query.refused ?? '') ? REFUSALS[query.refused as RefusalCode] : undefined;
+      const field = page.problem.kind === 'code' ? 'code' : 'answer';
       const html = await reply.viewAsync('pages/practice/problem.njk', {
         ...page,
+        ...(refused ? { errors: { [field]: refused } } : {}),
         pending: pending ? await attemptView(pool, page.problem, pending) : null,
-        reported: (request.query as Record<string, string> | undefined)?.reported === '1',
+        reported: query.reported === '1',
+        confirmGiveUp: query['give-up'] === 'confirm',
       });
       // A pending attempt's progress changes while the user waits: that page is always rendered fresh.
       return { html, cacheable: !pending };
@@ -87,8 +92,10 @@ export async function practiceRoutes(app: FastifyInstance, opts: PracticeRoutesO
   });
 
   // The fragment the problem page polls while an attempt is being graded; it stops polling once the verdict is in.
-  app.get<{ Params: { slug: string; id: string } }>('/problems/:slug/attempts/:id/status', { preHandler: requireUser }, async (request, reply) =>
-    renderAttemptFragment(deps, request, reply, request.params.slug, request.params.id),
+  app.get<{ Params: { slug: string; id: string }; Querystring: { in?: string } }>(
+    '/problems/:slug/attempts/:id/status',
+    { preHandler: requireUser },
+    async (request, reply) => renderAttemptFragment(deps, request, reply, request.params.slug, request.params.id, request.query.in === 'problem'),
   );
 
   app.get('/progress', { preHandler: requireUser }, async (request, reply) => {

@@ -62,18 +62,31 @@ export async function loadProblemPage(db: Queryable, bank: Bank, userId: string,
   };
 }
 
-/** A field-level refusal that the route turns into a 422 with the user's text kept. */
+/** Refusals a page can name by code after a redirect (?refused=…): the message is ours, never echoed from the URL. */
+export const REFUSALS = {
+  'empty-answer': 'Enter an answer first.',
+  'empty-code': 'Write something before submitting.',
+  'not-a-number': 'Enter a number, such as 0.25, 1/4, 25% or 2.5e-1.',
+} as const;
+export type RefusalCode = keyof typeof REFUSALS;
+
+/** A field-level refusal: a 422 with the user's text kept, or (`code` set) a redirect back with it saved as the draft. */
 export class SubmissionError extends AppError {
   constructor(
     readonly field: string,
     message: string,
+    readonly refusal?: RefusalCode,
   ) {
     super('validation_failed', message, { field });
   }
 }
 
+function refuse(field: string, code: RefusalCode): SubmissionError {
+  return new SubmissionError(field, REFUSALS[code], code);
+}
+
 function checkLength(text: string, field: string): void {
-  if (text.trim() === '') throw new SubmissionError(field, field === 'answer' ? 'Enter an answer first.' : 'Write something before submitting.');
+  if (text.trim() === '') throw refuse(field, field === 'answer' ? 'empty-answer' : 'empty-code');
   if (text.length > MAX_SUBMISSION_CHARS) throw new SubmissionError(field, `That is ${text.length.toLocaleString('en')} characters; the limit is ${MAX_SUBMISSION_CHARS.toLocaleString('en')}.`);
 }
 
@@ -104,7 +117,7 @@ export async function submitAttempt(deps: PracticeDeps, userId: string, slug: st
 
   if (problem.kind === 'numeric') {
     const given = parseNumericAnswer(text);
-    if (given === undefined) throw new SubmissionError('answer', 'Enter a number, such as 0.25, 1/4, 25% or 2.5e-1.');
+    if (given === undefined) throw refuse('answer', 'not-a-number');
     const result = checkNumeric(given, problem.answer!, problem.tolerance!);
     const attempt = await withTransaction(deps.pool, async (tx) => {
       await saveDraft(tx, userId, slug, text);
