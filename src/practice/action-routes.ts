@@ -101,7 +101,8 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
     const problem = getProblem(bank, request.params.slug);
     await keepDraft(request);
     const hints = await revealHint(pool, userOf(request).id, problem);
-    if (wantsFragment(request)) return reply.view('partials/practice/hints.njk', { problem, hints });
+    // The hint just revealed takes keyboard focus (public/js/app.js), so it is read out and Tab continues from it.
+    if (wantsFragment(request)) return reply.view('partials/practice/hints.njk', { problem, hints, justAdded: 'canned' });
     return back(reply, problem.slug, '#hints');
   });
 
@@ -109,7 +110,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
     const problem = getProblem(bank, request.params.slug);
     await keepDraft(request);
     const hints = await askAiHint({ db: pool, llm: deps.llm }, { userId: userOf(request).id, problem, code: editorText(request.body) ?? '' });
-    if (wantsFragment(request)) return reply.view('partials/practice/hints.njk', { problem, hints });
+    if (wantsFragment(request)) return reply.view('partials/practice/hints.njk', { problem, hints, justAdded: 'ai' });
     return back(reply, problem.slug, '#hints');
   });
 
