@@ -13,6 +13,7 @@ import { python } from '@codemirror/lang-python';
 import { indentUnit } from '@codemirror/language';
 import { EditorState, Prec } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
+import { editorColours } from './editor-theme.js';
 
 function clickRun(form: HTMLFormElement | null): boolean {
   const run = form?.querySelector<HTMLButtonElement>('[data-action="run"]');
@@ -30,6 +31,8 @@ const theme = EditorView.theme({
   '&.cm-focused': { outline: '3px solid var(--accent, #1a56db)', outlineOffset: '2px' },
   '.cm-scroller': { fontFamily: 'var(--mono, monospace)', fontSize: '.92em', lineHeight: '1.45', minHeight: 'calc(var(--editor-rows, 16) * 1.45em)', maxHeight: '70vh' },
   '.cm-gutters': { backgroundColor: 'var(--code-bg, #f3f4f6)', color: 'var(--muted, #5f6368)', borderRight: '1px solid var(--line, #dadce0)' },
+  // The page's own code background, light or dark: basicSetup's light-blue tint lowered contrast on a dark page.
+  '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'var(--code-bg, #f3f4f6)' },
 });
 
 let helpSheet: CSSStyleSheet | undefined;
@@ -78,8 +81,11 @@ export function enhanceCodeEditor(textarea: HTMLTextAreaElement): void {
         python(),
         indentUnit.of('    '),
         EditorState.tabSize.of(4),
-        EditorView.contentAttributes.of({ 'aria-label': name, 'aria-describedby': help.id }),
+        // tabindex: the content is focusable anyway (contenteditable); saying so lets checkers see the scrolling
+        // region has a keyboard way in (axe scrollable-region-focusable).
+        EditorView.contentAttributes.of({ 'aria-label': name, 'aria-describedby': help.id, tabindex: '0' }),
         theme,
+        editorColours(),
         sync,
       ],
     }),

@@ -42,7 +42,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A new user signed in through the local sign-in page, in a fresh context (JavaScript on or off). */
+/** The local operator signed in through the local sign-in page, in a fresh context (JavaScript on or off). */
 async function signedIn(javaScriptEnabled: boolean, next: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ javaScriptEnabled });
   const page = await context.newPage();
