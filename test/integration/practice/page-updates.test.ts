@@ -64,3 +64,19 @@ describe('a verdict updates the whole problem page', () => {
     expect(plain.body).not.toContain('hx-swap-oob');
   });
 });
+
+describe('small things on the problem and attempt pages', () => {
+  it('write-up headings sit below "Solution"; no empty header; no "A test is wrong" without tests; no internal hash', async () => {
+    const page = await app.inject({ url: `/problems/${numeric.slug}`, headers: { cookie: user.cookie } });
+    const writeup = /<div class="writeup">([\s\S]*?)<\/div>/.exec(page.body)![1]!;
+    expect(writeup).toMatch(/<h[4-6]>/);
+    expect(writeup).not.toMatch(/<h[1-3]>/);
+    expect(page.body).not.toContain('<th scope="col"></th>');
+    expect(page.body).not.toContain('A test is wrong');
+    expect((await app.inject({ url: `/problems/${code.slug}`, headers: { cookie: user.cookie } })).body).toContain('A test is wrong');
+    const history = oob((await post(`/problems/${numeric.slug}/submit`, { answer: '1e9' })).body, 'attempt-history')!;
+    const id = /attempts\/([0-9a-f-]{36})/.exec(history)![1]!;
+    const attempt = await app.inject({ url: `/problems/${numeric.slug}/attempts/${id}`, headers: { cookie: user.cookie } });
+    expect(attempt.body).not.toContain(numeric.hash.slice(0, 12));
+  });
+});
