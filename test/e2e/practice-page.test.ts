@@ -172,6 +172,34 @@ describe('a refused answer without JavaScript', () => {
   });
 });
 
+describe('request access at its limit', () => {
+  it('keeps what was typed and says when to try again; typos before that did not count', { timeout: SLOW }, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const fill = async (email: string) => {
+      await page.goto(`${base}/request-access`);
+      await page.getByLabel('Your name').fill('Robin Example');
+      await page.getByLabel('E-mail').fill(email);
+      await page.getByLabel('Why would you like access?').fill('Preparing for interviews, in my own words.');
+      await page.getByRole('button', { name: 'Send request' }).click();
+    };
+    // Three typos first: refused, and not counted toward the limit of accepted requests.
+    for (let i = 0; i < 3; i++) {
+      await fill('not-an-email');
+      await page.locator('.field-error').first().waitFor();
+    }
+    for (let i = 0; i < 10; i++) {
+      await fill(`robin${i}@example.com`);
+      await page.locator('h1').filter({ hasNotText: 'Request access' }).waitFor();
+    }
+    await fill('robin.last@example.com');
+    expect(await page.locator('[role="alert"]').textContent()).toMatch(/Try again in \d+ minutes?; what you typed is kept below/);
+    expect(await page.getByLabel('E-mail').inputValue()).toBe('robin.last@example.com');
+    expect(await page.getByLabel('Why would you like access?').inputValue()).toBe('Preparing for interviews, in my own words.');
+    await context.close();
+  });
+});
+
 describe('the whole run', () => {
   it('raised no script errors', () => {
     expect(errors).toEqual([]);
