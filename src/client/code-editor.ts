@@ -8,6 +8,7 @@
  * Ctrl/Cmd-Enter runs the visible tests.
  */
 import { basicSetup } from 'codemirror';
+import { closeCompletion, completionStatus } from '@codemirror/autocomplete';
 import { indentWithTab } from '@codemirror/commands';
 import { python } from '@codemirror/lang-python';
 import { indentUnit } from '@codemirror/language';
@@ -34,6 +35,17 @@ const theme = EditorView.theme({
   // The page's own code background, light or dark: basicSetup's light-blue tint lowered contrast on a dark page.
   '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'var(--code-bg, #f3f4f6)' },
 });
+
+/**
+ * Esc while the completion list is open: close the list AND arm the escape hatch, so "Esc then Tab" always leaves
+ * the editor. Without this the completion keymap consumes the Esc, the hatch stays off and Tab indents instead.
+ */
+function escapeFromCompletion(view: EditorView): boolean {
+  if (completionStatus(view.state) === null) return false; // no list: CodeMirror's own Esc handling arms the hatch
+  closeCompletion(view);
+  view.setTabFocusMode(2000);
+  return true;
+}
 
 let helpSheet: CSSStyleSheet | undefined;
 function helpStyles(): CSSStyleSheet {
@@ -76,6 +88,7 @@ export function enhanceCodeEditor(textarea: HTMLTextAreaElement): void {
       doc: textarea.value,
       extensions: [
         Prec.high(keymap.of([{ key: 'Mod-Enter', run: () => clickRun(textarea.form) }])),
+        Prec.highest(keymap.of([{ key: 'Escape', run: escapeFromCompletion }])),
         basicSetup,
         keymap.of([indentWithTab]),
         python(),
