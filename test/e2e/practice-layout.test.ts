@@ -5,14 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { killAll, spawnWorker, type WorkerProcess } from '../integration/runs/helpers.js';
-import { firstOfKind, practiceApp } from '../integration/practice/helpers.js';
+import { firstOfKind } from '../integration/practice/helpers.js';
+import { startPracticeBrowser, type PracticeBrowser } from './practice-browser.js';
 
 const SLOW = 120_000;
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -22,29 +19,16 @@ const written = firstOfKind('written');
 const failing = `def ${/def (\w+)/.exec(code.starter!)![1]}(*args, **kwargs):\n    raise ValueError("${'a-very-long-message-'.repeat(12)}")\n`;
 
 const db = useTestDatabase();
-let app: FastifyInstance;
+let harness: PracticeBrowser;
 let base: string;
-let browser: Browser;
-const workers: WorkerProcess[] = [];
 let attemptUrl: string;
 
-async function signedIn(options: Parameters<Browser['newContext']>[0]): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  await page.goto(`${base}/login?next=%2Fproblems`);
-  await page.getByRole('button', { name: 'Sign in locally' }).click();
-  await page.waitForURL(`${base}/problems`);
-  return { context, page };
-}
+const signedIn = (options: Parameters<Browser['newContext']>[0]): Promise<{ context: BrowserContext; page: Page }> =>
+  harness.signedIn('/problems', options);
 
 beforeAll(async () => {
-  app = await practiceApp(db);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  const worker = spawnWorker(db.url, { LOG_LEVEL: 'warn', GRADER_POOL_SIZE: '1' });
-  workers.push(worker);
-  await worker.ready(db.pool);
+  harness = await startPracticeBrowser(db);
+  base = harness.base;
   // One failing code attempt (graded by the worker), a numeric attempt and a written one, so the pages have rows.
   const { context, page } = await signedIn({ javaScriptEnabled: false });
   await page.goto(`${base}/problems/${code.slug}`);
@@ -60,11 +44,7 @@ beforeAll(async () => {
   await context.close();
 }, 2 * SLOW);
 
-afterAll(async () => {
-  await browser?.close();
-  await killAll(workers);
-  await app?.close();
-});
+afterAll(() => harness?.close());
 
 const pages = () => [
   '/',

@@ -5,14 +5,11 @@
  * action produced; giving up takes a confirming second step; and a refused answer without JavaScript redirects, so
  * a reload never re-posts.
  */
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/db.js';
-import { killAll, spawnWorker, type WorkerProcess } from '../integration/runs/helpers.js';
-import { bank, firstOfKind, practiceApp } from '../integration/practice/helpers.js';
+import { bank, firstOfKind } from '../integration/practice/helpers.js';
+import { startPracticeBrowser, type PracticeBrowser } from './practice-browser.js';
 
 const SLOW = 120_000;
 const written = firstOfKind('written');
@@ -20,40 +17,25 @@ const numeric = firstOfKind('numeric');
 const keywordList = written.rubric!.flatMap((r) => r.keywords).join(', ');
 
 const db = useTestDatabase();
-let app: FastifyInstance;
+let harness: PracticeBrowser;
 let base: string;
 let browser: Browser;
-const workers: WorkerProcess[] = [];
 const errors: string[] = [];
 
 beforeAll(async () => {
-  app = await practiceApp(db);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  const worker = spawnWorker(db.url, { LOG_LEVEL: 'warn', GRADER_POOL_SIZE: '1' });
-  workers.push(worker);
-  await worker.ready(db.pool);
+  harness = await startPracticeBrowser(db);
+  ({ base, browser } = harness);
 }, SLOW);
+afterAll(() => harness?.close());
 
-afterAll(async () => {
-  await browser?.close();
-  await killAll(workers);
-  await app?.close();
-});
-
-/** The local operator signed in through the local sign-in page, in a fresh context (JavaScript on or off). */
+/** The local operator in a fresh context (JavaScript on or off), with script errors collected. */
 async function signedIn(javaScriptEnabled: boolean, next: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ javaScriptEnabled });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
+  const signed = await harness.signedIn(next, { javaScriptEnabled });
+  signed.page.on('pageerror', (e) => errors.push(e.message));
+  signed.page.on('console', (m) => {
     if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(`${m.text()} (${m.location().url})`);
   });
-  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
-  await page.getByRole('button', { name: 'Sign in locally' }).click();
-  await page.waitForURL(`${base}${next}`);
-  return { context, page };
+  return signed;
 }
 
 /** What has keyboard focus: its tag, id and the start of its text. */

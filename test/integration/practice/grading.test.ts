@@ -40,7 +40,8 @@ async function submit(slug: string, field: 'code' | 'answer', text: string): Pro
 }
 
 async function fragment(slug: string, id: string): Promise<string> {
-  const res = await app.inject({ url: `/problems/${slug}/attempts/${id}/status`, headers: { cookie: user.cookie, 'hx-request': 'true' } });
+  // As the problem page polls it: the final verdict carries the page parts it changes (solution included).
+  const res = await app.inject({ url: `/problems/${slug}/attempts/${id}/status?in=problem`, headers: { cookie: user.cookie, 'hx-request': 'true' } });
   expect(res.statusCode).toBe(200);
   return res.body;
 }
