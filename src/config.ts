@@ -34,7 +34,7 @@ const int = (def: number, min = 0) =>
     .pipe(z.string().regex(/^-?\d+$/, 'must be a whole number').transform(Number))
     .pipe(z.number().int().min(min, `must be at least ${min}`));
 
-/** Model ids as providers spell them: `claude-sonnet-4-5`, `meta-llama/Llama-3.3-70B-Instruct`, `qwen3:32b`. */
+/** Model ids as providers spell them: `claude-sonnet-5-5`, `meta-llama/Llama-3.3-70B-Instruct`, `qwen3:32b`. */
 const MODEL_NAME = /^[\w][\w.:/@-]*$/;
 const modelName = (def: string) =>
   optionalString.transform((v) => v ?? def).pipe(z.string().regex(MODEL_NAME, 'must be a model name such as ' + def));
@@ -64,8 +64,9 @@ const envSchema = z.object({
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalUrl,
   ANTHROPIC_DAILY_TOKEN_CAP: int(200_000, 0),
-  ANTHROPIC_DEFAULT_MODEL: modelName('claude-sonnet-4-5'),
-  ANTHROPIC_CHEAP_MODEL: modelName('claude-haiku-4-5'),
+  // Anthropic's current models (its model deprecations page, checked 2026-12-07); see MODEL_RETIREMENTS.
+  ANTHROPIC_DEFAULT_MODEL: modelName('claude-sonnet-5-5'),
+  ANTHROPIC_CHEAP_MODEL: modelName('claude-haiku-5-5'),
 
   OPENAI_COMPAT_BASE_URL: optionalUrl,
   OPENAI_COMPAT_API_KEY: optionalString,

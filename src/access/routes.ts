@@ -1,6 +1,8 @@
 /**
  * The public side of access: /request-access (anyone), and /not-allowed for someone signed in but not on the list.
- * POST /request-access is rate limited per IP by path (web/security.ts).
+ * POST /request-access has two per-IP limits: a coarse one on every POST (by path, web/security.ts), and
+ * ACCEPTED_ACCESS_REQUESTS on requests that pass validation, so refused forms never count toward it. When that one
+ * is reached, the form comes back with what was typed and says when to try again.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Inviter } from '../auth/supabase-admin.js';
@@ -13,11 +15,18 @@ export function accessDeps(app: FastifyInstance, request: FastifyRequest, mailer
   return { config: app.deps.config, db: app.deps.pool, mailer, inviter, log: request.log, baseUrl: publicBaseUrl(app.deps.config, request) };
 }
 
+/** Accepted requests per IP: the limit people actually meet (failed submissions do not count). */
+export const ACCEPTED_ACCESS_REQUESTS = { max: 10, timeWindow: 3_600_000 } as const;
+
 /** The honeypot: a field people never see (hidden by CSS, skipped by tab order) but form-filling bots do fill. */
 const HONEYPOT = 'website';
 
 export async function accessRoutes(app: FastifyInstance, opts: { mailer?: Mailer } = {}): Promise<void> {
   const mailer = opts.mailer ?? createMailer(app.deps.config);
+  // @fastify/rate-limit's own counter (its store, its window), consulted only for a valid form.
+  let accepted: ReturnType<FastifyInstance['createRateLimit']> | undefined;
+  const acceptedLimit = (request: FastifyRequest) =>
+    (accepted ??= app.createRateLimit({ ...ACCEPTED_ACCESS_REQUESTS, keyGenerator: (r) => `accepted-access:${r.ip}` }))(request);
 
   app.get('/request-access', async (request, reply) => {
     const email = request.signedInNotAllowed?.email ?? request.user?.email ?? '';
@@ -39,6 +48,14 @@ export async function accessRoutes(app: FastifyInstance, opts: { mailer?: Mailer
     // in: otherwise anyone signed in could type someone else's address and have their own account let in when the
     // operator approves that person. A request for another address is still saved, and approving it lets in
     // whoever signs in with that address.
+    const limit = await acceptedLimit(request);
+    // isAllowed means allow-listed (never counted); isExceeded is the verdict on this request.
+    if (!limit.isAllowed && limit.isExceeded) {
+      const minutes = Math.max(1, Math.ceil(limit.ttlInSeconds / 60));
+      reply.status(429).header('retry-after', String(limit.ttlInSeconds));
+      const message = `This network has sent ${limit.max} access requests in the last hour. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}; what you typed is kept below.`;
+      return reply.view('pages/access/request.njk', { values: body, errors: {}, limited: message });
+    }
     const account = request.signedInNotAllowed;
     const userId = account?.email && account.email.toLowerCase() === form.data.email.toLowerCase() ? account.id : null;
     const result = await submitAccessRequest(accessDeps(app, request, mailer), form.data, userId);

@@ -8,11 +8,13 @@
  * Ctrl/Cmd-Enter runs the visible tests.
  */
 import { basicSetup } from 'codemirror';
+import { closeCompletion, completionStatus } from '@codemirror/autocomplete';
 import { indentWithTab } from '@codemirror/commands';
 import { python } from '@codemirror/lang-python';
 import { indentUnit } from '@codemirror/language';
 import { EditorState, Prec } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
+import { editorColours } from './editor-theme.js';
 
 function clickRun(form: HTMLFormElement | null): boolean {
   const run = form?.querySelector<HTMLButtonElement>('[data-action="run"]');
@@ -30,7 +32,20 @@ const theme = EditorView.theme({
   '&.cm-focused': { outline: '3px solid var(--accent, #1a56db)', outlineOffset: '2px' },
   '.cm-scroller': { fontFamily: 'var(--mono, monospace)', fontSize: '.92em', lineHeight: '1.45', minHeight: 'calc(var(--editor-rows, 16) * 1.45em)', maxHeight: '70vh' },
   '.cm-gutters': { backgroundColor: 'var(--code-bg, #f3f4f6)', color: 'var(--muted, #5f6368)', borderRight: '1px solid var(--line, #dadce0)' },
+  // The page's own code background, light or dark: basicSetup's light-blue tint lowered contrast on a dark page.
+  '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'var(--code-bg, #f3f4f6)' },
 });
+
+/**
+ * Esc while the completion list is open: close the list AND arm the escape hatch, so "Esc then Tab" always leaves
+ * the editor. Without this the completion keymap consumes the Esc, the hatch stays off and Tab indents instead.
+ */
+function escapeFromCompletion(view: EditorView): boolean {
+  if (completionStatus(view.state) === null) return false; // no list: CodeMirror's own Esc handling arms the hatch
+  closeCompletion(view);
+  view.setTabFocusMode(2000);
+  return true;
+}
 
 let helpSheet: CSSStyleSheet | undefined;
 function helpStyles(): CSSStyleSheet {
@@ -73,13 +88,17 @@ export function enhanceCodeEditor(textarea: HTMLTextAreaElement): void {
       doc: textarea.value,
       extensions: [
         Prec.high(keymap.of([{ key: 'Mod-Enter', run: () => clickRun(textarea.form) }])),
+        Prec.highest(keymap.of([{ key: 'Escape', run: escapeFromCompletion }])),
         basicSetup,
         keymap.of([indentWithTab]),
         python(),
         indentUnit.of('    '),
         EditorState.tabSize.of(4),
-        EditorView.contentAttributes.of({ 'aria-label': name, 'aria-describedby': help.id }),
+        // tabindex: the content is focusable anyway (contenteditable); saying so lets checkers see the scrolling
+        // region has a keyboard way in (axe scrollable-region-focusable).
+        EditorView.contentAttributes.of({ 'aria-label': name, 'aria-describedby': help.id, tabindex: '0' }),
         theme,
+        editorColours(),
         sync,
       ],
     }),

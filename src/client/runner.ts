@@ -51,7 +51,8 @@ class StatusLine {
       this.loading = true;
       this.node.dataset.python = status.phase === 'download' ? 'downloading' : 'starting';
       if (status.phase === 'download') {
-        this.engineText = status.restart ? 'Restarting Python…' : 'Downloading Python (first time only)…';
+        // Not "downloading": after the first visit the browser's cache answers, and the page cannot tell which.
+        this.engineText = status.restart ? 'Restarting Python…' : 'Loading Python…';
         if (status.total) {
           this.bar.max = status.total;
           this.bar.value = Math.min(status.loaded ?? 0, status.total);

@@ -16,10 +16,13 @@ export interface ModelPrice {
 }
 
 export const PRICE_TABLE = {
-  version: '2026-11-01',
-  checkedOn: '2026-11-01',
-  source: "Anthropic's published API pricing (standard, up to 200k input tokens)",
+  version: '2026-12-07',
+  checkedOn: '2026-12-07',
+  // Haiku 5.5 charges five times these rates for prompts over 100k input tokens; Bench's prompts stay far below.
+  source: "Anthropic's published API pricing (standard; up to 200k input tokens, Haiku 5.5 up to 100k)",
   models: {
+    'claude-sonnet-5-5': { input: 2, output: 10, cacheWrite: 2.5, cacheRead: 0.2 },
+    'claude-haiku-5-5': { input: 0.1, output: 0.5, cacheWrite: 0.125, cacheRead: 0.01 },
     'claude-sonnet-4-5': { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 },
     'claude-haiku-4-5': { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1 },
   } as Readonly<Record<string, ModelPrice>>,

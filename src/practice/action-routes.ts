@@ -10,7 +10,7 @@ import { parseForm } from '../web/forms.js';
 import { askAiHint, revealHint } from './hints.js';
 import { problemPageView, renderAttemptFragment } from './render.js';
 import { wantsFragment } from '../web/htmx.js';
-import { getProblem, giveUp, loadProblemPage, MAX_SUBMISSION_CHARS, submitAttempt, SubmissionError, type PracticeDeps } from './service.js';
+import { getProblem, giveUp, loadProblemPage, MAX_SUBMISSION_CHARS, selfAssess, submitAttempt, SubmissionError, type PracticeDeps, type RefusalCode } from './service.js';
 import { insertReport, saveDraft, saveNotes } from './state-queries.js';
 
 type SlugRequest = FastifyRequest<{ Params: { slug: string }; Body: Record<string, unknown> | undefined }>;
@@ -24,7 +24,19 @@ export function editorText(body: Record<string, unknown> | undefined): string | 
   return typeof value === 'string' ? value.replace(/\r\n?/g, '\n') : undefined;
 }
 
-function back(reply: FastifyReply, slug: string, hash: '' | '#hints' | '#solution' | '#notes' | '#report' = '', query: '' | '?saved=1' | '?reported=1' = ''): FastifyReply {
+const REFUSED_QUERY = {
+  'empty-answer': '?refused=empty-answer',
+  'empty-code': '?refused=empty-code',
+  'not-a-number': '?refused=not-a-number',
+} as const satisfies Record<RefusalCode, string>;
+
+// Spelled out (not aliases) so test/unit/redirect-audit.test.ts can see every target is ours.
+function back(
+  reply: FastifyReply,
+  slug: string,
+  hash: '' | '#hints' | '#solution' | '#notes' | '#report' | '#give-up' | '#answer' | '#code' = '',
+  query: '' | '?saved=1' | '?reported=1' | '?give-up=confirm' | '?refused=empty-answer' | '?refused=empty-code' | '?refused=not-a-number' = '',
+): FastifyReply {
   return reply.redirect(`/problems/${encodeURIComponent(slug)}${query}${hash}`, 303);
 }
 
@@ -40,11 +52,6 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
   const { pool, bank } = deps;
   app.addHook('preHandler', requireUser);
 
-  async function keepDraft(request: SlugRequest): Promise<void> {
-    const text = editorText(request.body);
-    if (text !== undefined && text.length <= MAX_SUBMISSION_CHARS) await saveDraft(pool, userOf(request).id, request.params.slug, text);
-  }
-
   // Every action below changes what the user's pages show; onResponse would be too late for their next request.
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.user && reply.statusCode < 500) await changed(request.user.id);
@@ -56,10 +63,15 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
     const text = editorText(request.body) ?? '';
     try {
       const { attempt } = await submitAttempt(deps, user.id, request.params.slug, text);
-      if (wantsFragment(request)) return renderAttemptFragment(deps, request, reply, request.params.slug, attempt.id);
+      if (wantsFragment(request)) return renderAttemptFragment(deps, request, reply, request.params.slug, attempt.id, true, true);
       return reply.redirect(`/problems/${encodeURIComponent(request.params.slug)}/attempts/${encodeURIComponent(attempt.id)}`, 303);
     } catch (err) {
       if (!(err instanceof SubmissionError)) throw err;
+      if (!wantsFragment(request) && err.refusal) {
+        // Post/redirect/get: the text becomes the draft and the page names the refusal, so a reload never re-posts.
+        await saveDraft(pool, user.id, request.params.slug, text);
+        return back(reply, request.params.slug, err.field === 'answer' ? '#answer' : '#code', REFUSED_QUERY[err.refusal]);
+      }
       reply.code(422);
       if (wantsFragment(request)) {
         // htmx keeps the editor as it is; only the message beside the field changes.
@@ -71,6 +83,28 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
     }
   });
 
+  // The user's own ticks against the rubric of an offline-estimated written answer (a plain form on the attempt page).
+  app.post<{ Params: { slug: string; id: string }; Body: Record<string, unknown> | undefined }>('/problems/:slug/attempts/:id/self-assess', async (request, reply) => {
+    const { slug, id } = request.params;
+    const raw = request.body?.covered;
+    const covered = raw === undefined ? [] : [raw].flat().map(String);
+    await selfAssess(pool, userOf(request).id, slug, id, covered);
+    return reply.redirect(`/problems/${encodeURIComponent(slug)}/attempts/${encodeURIComponent(id)}?assessed=1#self-assessment`, 303);
+  });
+
+  draftAndHintRoutes(app, deps);
+  noteAndReportRoutes(app, deps);
+}
+
+/** What is in the editor is kept whenever the user acts on the page, so an action never loses their text. */
+async function keepDraft(pool: PracticeDeps['pool'], request: SlugRequest): Promise<void> {
+  const text = editorText(request.body);
+  if (text !== undefined && text.length <= MAX_SUBMISSION_CHARS) await saveDraft(pool, userOf(request).id, request.params.slug, text);
+}
+
+/** Drafts, hints and giving up: same hooks as the other actions (registered from there). */
+function draftAndHintRoutes(app: FastifyInstance, deps: PracticeDeps): void {
+  const { pool, bank } = deps;
   // Autosave (the client's data-draft-url), and the no-JS "Save draft" button.
   app.post('/problems/:slug/draft', async (request: SlugRequest, reply) => {
     getProblem(bank, request.params.slug);
@@ -86,17 +120,18 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
 
   app.post('/problems/:slug/hints', async (request: SlugRequest, reply) => {
     const problem = getProblem(bank, request.params.slug);
-    await keepDraft(request);
+    await keepDraft(pool, request);
     const hints = await revealHint(pool, userOf(request).id, problem);
-    if (wantsFragment(request)) return reply.view('partials/practice/hints.njk', { problem, hints });
+    // The hint just revealed takes keyboard focus (public/js/app.js), so it is read out and Tab continues from it.
+    if (wantsFragment(request)) return reply.view('partials/practice/hints.njk', { problem, hints, justAdded: 'canned' });
     return back(reply, problem.slug, '#hints');
   });
 
   app.post('/problems/:slug/hints/ai', async (request: SlugRequest, reply) => {
     const problem = getProblem(bank, request.params.slug);
-    await keepDraft(request);
+    await keepDraft(pool, request);
     const { hints, kept } = await askAiHint({ db: pool, llm: deps.llm }, { userId: userOf(request).id, problem, code: editorText(request.body) ?? '' });
-    if (wantsFragment(request)) return reply.view('partials/practice/hints.njk', { problem, hints });
+    if (wantsFragment(request)) return reply.view('partials/practice/hints.njk', { problem, hints, justAdded: 'ai' });
     if (kept) return back(reply, problem.slug, '#hints');
     // A stand-in answer is not stored, so the page it would redirect to could not show it: render it here.
     const page = await loadProblemPage(pool, bank, userOf(request).id, problem.slug);
@@ -105,13 +140,13 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
 
   app.post('/problems/:slug/give-up', async (request: SlugRequest, reply) => {
     getProblem(bank, request.params.slug);
-    await keepDraft(request);
+    await keepDraft(pool, request);
+    // Cannot be undone: without the confirming button's confirm=yes, show the confirmation instead of giving up.
+    if (request.body?.confirm !== 'yes') return back(reply, request.params.slug, '#give-up', '?give-up=confirm');
     await giveUp(pool, bank, userOf(request).id, request.params.slug);
     if (request.headers['hx-request']) return reply.header('HX-Redirect', `/problems/${encodeURIComponent(request.params.slug)}#solution`).code(204).send();
     return back(reply, request.params.slug, '#solution');
   });
-
-  noteAndReportRoutes(app, deps);
 }
 
 /** The notes beside a problem and reports to the operator: same hooks as the other actions (registered from there). */

@@ -35,6 +35,7 @@ const LABELS: Record<AttemptStatus, [string, string]> = {
   timeout: ['Timed out', 'timeout'],
   memory: ['Memory limit exceeded', 'error'],
   gave_up: ['Gave up', 'canceled'],
+  estimated: ['Estimate, not a verdict', 'inconclusive'],
 };
 
 const FINISHED_RUN = new Set(['succeeded', 'failed', 'canceled', 'inconclusive']);

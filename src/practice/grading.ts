@@ -91,7 +91,9 @@ export async function gradeAttempt(
   if (attempt.kind === 'written') {
     await progress(0, 1, 'Scoring the answer against the rubric');
     const { score, review } = await scoreWritten(deps.llm, { userId: attempt.userId, problem, answer: attempt.submission });
-    const status = score.score >= WRITTEN_PASS_SHARE ? 'passed' : 'failed';
+    // Only a judge gives a verdict. Keyword coverage cannot tell a list of keywords from an argued answer, so the
+    // offline figure is recorded as an estimate: it never marks the problem solved or reveals the write-up.
+    const status = score.estimate ? 'estimated' : score.score >= WRITTEN_PASS_SHARE ? 'passed' : 'failed';
     if (attempt.status === 'pending') {
       await recordGrade(deps.db, attempt.id, { status, result: score, score: score.score });
       if (status === 'passed') await resetHints(deps.db, attempt.userId, attempt.slug);

@@ -10,6 +10,7 @@
  */
 import { DIFFICULTIES, TOPICS, type Bank, type Difficulty, type Problem, type Topic } from './bank.js';
 import type { AttemptSummary } from './queries.js';
+import { WRITTEN_PASS_SHARE } from './scoring.js';
 
 export const REVIEW_INTERVAL_DAYS = [1, 3, 7] as const;
 const DAY_MS = 86_400_000;
@@ -31,6 +32,8 @@ export interface Progress {
   total: number;
   attempts: number;
   solvedWithoutHints: number;
+  /** Written problems not judged solved whose latest self-assessment ticks enough rubric points: the user's word. */
+  selfAssessed: number;
   streak: { days: number; activeToday: boolean };
   byTopic: (Tally & { topic: Topic })[];
   byDifficulty: (Tally & { difficulty: Difficulty })[];
@@ -77,6 +80,7 @@ function describeOutcome(a: AttemptSummary): string {
   if (isClean(a)) return 'solved after seeing the solution';
   if (a.status === 'passed') return 'solved with a hint';
   if (a.status === 'gave_up') return 'gave up';
+  if (a.status === 'estimated') return a.selfAssessed == null ? 'estimated offline, not judged' : 'self-assessed, not judged';
   return 'not solved';
 }
 
@@ -108,9 +112,11 @@ export function computeProgress(bank: Bank, attempts: AttemptSummary[], now = ne
   }
   const solved = new Set<string>();
   let solvedWithoutHints = 0;
+  let selfAssessed = 0;
   const reviews: Review[] = [];
   for (const [slug, history] of bySlug) {
     if (history.some((a) => a.status === 'passed')) solved.add(slug);
+    else if ((history.findLast((a) => a.selfAssessed != null)?.selfAssessed ?? 0) >= WRITTEN_PASS_SHARE) selfAssessed++;
     // A clean pass after seeing the solution is not "without hints": count it only before any give-up.
     const firstGiveUp = history.findIndex((a) => a.status === 'gave_up');
     const firstClean = history.findIndex(isClean);
@@ -130,6 +136,7 @@ export function computeProgress(bank: Bank, attempts: AttemptSummary[], now = ne
     total: bank.problems.length,
     attempts: attempts.filter((a) => a.status !== 'gave_up').length,
     solvedWithoutHints,
+    selfAssessed,
     streak: currentStreak(attempts, now),
     byTopic,
     byDifficulty,

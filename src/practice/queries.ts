@@ -36,7 +36,16 @@ export async function getVersionContent(db: Queryable, hash: string): Promise<Pr
   return rows[0]?.content;
 }
 
-export type AttemptStatus = 'pending' | 'passed' | 'failed' | 'error' | 'timeout' | 'memory' | 'gave_up';
+/** 'estimated': a written answer scored offline by keyword coverage, which is no verdict (migration 0017). */
+export type AttemptStatus = 'pending' | 'passed' | 'failed' | 'error' | 'timeout' | 'memory' | 'gave_up' | 'estimated';
+
+/** The rubric points a user ticked as covered on an estimated written attempt: their own judgement, not a verdict. */
+export interface SelfAssessment {
+  ticks: boolean[];
+  covered: number;
+  total: number;
+  at: string;
+}
 
 export interface Review {
   text: string;
@@ -60,13 +69,14 @@ export interface AttemptRow {
   runId: string | null;
   createdAt: Date;
   gradedAt: Date | null;
+  selfAssessment: SelfAssessment | null;
   /** Pending, but its grading run has ended (failed for good, or canceled): it will never get a verdict. */
   notGraded: boolean;
 }
 
 const ATTEMPT_COLUMNS = `id, user_id AS "userId", slug, version_hash AS "versionHash", kind, submission, status, result, score,
   review, hints_used AS "hintsUsed", ai_hints_used AS "aiHintsUsed", run_id AS "runId", created_at AS "createdAt",
-  graded_at AS "gradedAt",
+  graded_at AS "gradedAt", self_assessment AS "selfAssessment",
   (status = 'pending' AND EXISTS (SELECT 1 FROM runs r WHERE r.id = attempts.run_id AND r.status NOT IN (${LIVE_STATUSES.map((s) => `'${s}'`).join(', ')})))
     AS "notGraded"`;
 
@@ -100,6 +110,15 @@ export async function recordGrade(
   const res = await db.query(
     `UPDATE attempts SET status = $2, result = $3, score = $4, graded_at = now() WHERE id = $1 AND status = 'pending'`,
     [attemptId, grade.status, JSON.stringify(grade.result), grade.score],
+  );
+  return (res.rowCount ?? 0) > 0;
+}
+
+/** Keeps the user's own ticks; only on their estimated attempt, so it can never turn a judged verdict around. */
+export async function recordSelfAssessment(db: Queryable, userId: string, attemptId: string, assessment: SelfAssessment): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE attempts SET self_assessment = $3 WHERE id = $1 AND user_id = $2 AND status = 'estimated'`,
+    [attemptId, userId, JSON.stringify(assessment)],
   );
   return (res.rowCount ?? 0) > 0;
 }
@@ -151,12 +170,15 @@ export interface AttemptSummary {
   hintsUsed: number;
   aiHintsUsed: number;
   createdAt: Date;
+  /** Share of rubric points the user ticked on an estimated written attempt; null otherwise. */
+  selfAssessed?: number | null;
 }
 
 /** Every attempt's outcome, oldest first: the input of the progress page's arithmetic. */
 export async function listAttemptSummaries(db: Queryable, userId: string): Promise<AttemptSummary[]> {
   const { rows } = await db.query<AttemptSummary>(
-    `SELECT slug, status, hints_used AS "hintsUsed", ai_hints_used AS "aiHintsUsed", created_at AS "createdAt"
+    `SELECT slug, status, hints_used AS "hintsUsed", ai_hints_used AS "aiHintsUsed", created_at AS "createdAt",
+            (self_assessment->>'covered')::real / NULLIF((self_assessment->>'total')::real, 0) AS "selfAssessed"
        FROM attempts WHERE user_id = $1 ORDER BY created_at`,
     [userId],
   );

@@ -15,10 +15,23 @@ export function problemPageView(reply: FastifyReply, data: Record<string, unknow
   return crossOriginIsolate(reply).view('pages/practice/problem.njk', data);
 }
 
-export async function renderAttemptFragment(deps: PracticeDeps, request: FastifyRequest, reply: FastifyReply, slug: string, attemptId: string) {
+/**
+ * The verdict slot as htmx gets it. `onProblemPage` (the submit, and the slot's own polling there with ?in=problem)
+ * adds out-of-band copies of everything else on that page a verdict changes, so no part of it goes stale.
+ */
+export async function renderAttemptFragment(
+  deps: PracticeDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  slug: string,
+  attemptId: string,
+  onProblemPage: boolean,
+  submitted = false,
+) {
   const page = await loadProblemPage(deps.pool, deps.bank, userOf(request).id, slug);
   const attempt = await attemptFor(deps.pool, userOf(request).id, slug, attemptId);
   const view = await attemptView(deps.pool, page.problem, attempt);
-  // Once an attempt passes, the solution section below the editor is swapped in too (out of band).
-  return reply.view('partials/practice/attempt-fragment.njk', { ...page, view, oobSolution: view.final && page.solutionShown });
+  // While grading, a poll changes nothing else (and must not reset what the user opened, like the give-up step).
+  const oobProblemPage = onProblemPage && (submitted || view.final);
+  return reply.view('partials/practice/attempt-fragment.njk', { ...page, view, onProblemPage, oobProblemPage });
 }

@@ -61,7 +61,7 @@ export async function scoreWritten(
   input: { userId: string; problem: Problem; answer: string },
 ): Promise<{ score: RubricScore; review: Review }> {
   const rubric = input.problem.rubric ?? [];
-  const offline = scoreRubricOffline(input.answer, rubric, input.problem.statement);
+  const offline = scoreRubricOffline(input.answer, rubric, `${input.problem.title}\n${input.problem.statement}`);
   const res = await llm.complete({
     userId: input.userId,
     // Scoring a written answer is a review too: it shares the code review's feature (tier and offline label).

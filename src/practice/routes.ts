@@ -17,7 +17,7 @@ import type { LlmPort } from './llm-port.js';
 import { createPageCache } from './page-cache.js';
 import { computeProgress } from './progress.js';
 import { listAttemptSummaries, userSlugStats } from './queries.js';
-import { attemptFor, loadProblemPage, type PracticeDeps } from './service.js';
+import { attemptFor, loadProblemPage, REFUSALS, type PracticeDeps, type RefusalCode } from './service.js';
 import { notifyUserChanged } from './user-events.js';
 
 export interface PracticeRoutesOptions {
@@ -65,20 +65,7 @@ export async function practiceRoutes(app: FastifyInstance, opts: PracticeRoutesO
 
   // Cross-origin isolated (see render.ts problemPageView), cached or not.
   app.get<{ Params: { slug: string } }>('/problems/:slug', { preHandler: requireUser }, async (request, reply) =>
-    cached(request, crossOriginIsolate(reply), 'problem', async () => {
-      const page = await loadProblemPage(pool, bank, userOf(request).id, request.params.slug);
-      // Only the latest attempt can still be in progress for the user; an older one whose grading failed stays in
-      // the history, marked "not graded", instead of bringing its notice back after a later submission.
-      const latest = page.attempts[0];
-      const pending = latest?.status === 'pending' ? latest : undefined;
-      const html = await reply.viewAsync('pages/practice/problem.njk', {
-        ...page,
-        pending: pending ? await attemptView(pool, page.problem, pending) : null,
-        reported: (request.query as Record<string, string> | undefined)?.reported === '1',
-      });
-      // A pending attempt's progress changes while the user waits: that page is always rendered fresh.
-      return { html, cacheable: !pending };
-    }),
+    cached(request, crossOriginIsolate(reply), 'problem', () => renderProblemPage(deps, request, reply)),
   );
 
   app.get<{ Params: { slug: string; id: string } }>('/problems/:slug/attempts/:id', { preHandler: requireUser }, async (request, reply) => {
@@ -88,8 +75,10 @@ export async function practiceRoutes(app: FastifyInstance, opts: PracticeRoutesO
   });
 
   // The fragment the problem page polls while an attempt is being graded; it stops polling once the verdict is in.
-  app.get<{ Params: { slug: string; id: string } }>('/problems/:slug/attempts/:id/status', { preHandler: requireUser }, async (request, reply) =>
-    renderAttemptFragment(deps, request, reply, request.params.slug, request.params.id),
+  app.get<{ Params: { slug: string; id: string }; Querystring: { in?: string } }>(
+    '/problems/:slug/attempts/:id/status',
+    { preHandler: requireUser },
+    async (request, reply) => renderAttemptFragment(deps, request, reply, request.params.slug, request.params.id, request.query.in === 'problem'),
   );
 
   app.get('/progress', { preHandler: requireUser }, async (request, reply) => {
@@ -99,4 +88,26 @@ export async function practiceRoutes(app: FastifyInstance, opts: PracticeRoutesO
 
   await app.register(actionRoutes, { deps, changed });
   await app.register(adminRoutes, { deps });
+}
+
+/** The problem page, with a refusal or the give-up confirmation named in the query (post/redirect/get). */
+async function renderProblemPage(deps: PracticeDeps, request: FastifyRequest<{ Params: { slug: string } }>, reply: FastifyReply): Promise<{ html: string; cacheable: boolean }> {
+  const { pool, bank } = deps;
+  const page = await loadProblemPage(pool, bank, userOf(request).id, request.params.slug);
+  // Only the latest attempt can still be in progress for the user; an older one whose grading failed stays in
+  // the history, marked "not graded", instead of bringing its notice back after a later submission.
+  const latest = page.attempts[0];
+  const pending = latest?.status === 'pending' ? latest : undefined;
+  const query = (request.query ?? {}) as Record<string, string>;
+  const refused = Object.hasOwn(REFUSALS, query.refused ?? '') ? REFUSALS[query.refused as RefusalCode] : undefined;
+  const field = page.problem.kind === 'code' ? 'code' : 'answer';
+  const html = await reply.viewAsync('pages/practice/problem.njk', {
+    ...page,
+    ...(refused ? { errors: { [field]: refused } } : {}),
+    pending: pending ? await attemptView(pool, page.problem, pending) : null,
+    reported: query.reported === '1',
+    confirmGiveUp: query['give-up'] === 'confirm',
+  });
+  // A pending attempt's progress changes while the user waits: that page is always rendered fresh.
+  return { html, cacheable: !pending };
 }

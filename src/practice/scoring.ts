@@ -4,7 +4,7 @@
  */
 import type { RubricPoint } from './bank.js';
 
-/** A written answer covering at least this share of its rubric counts as solved. */
+/** A written answer a model judges to cover at least this share of its rubric counts as solved. */
 export const WRITTEN_PASS_SHARE = 0.6;
 
 /** Parses what a person types for a number: 4.47, -1e-3, 161/36, 12.5%. Undefined when it is none of those. */
@@ -46,16 +46,18 @@ export interface RubricScore {
   source: 'llm' | 'offline';
 }
 
+const flatten = (s: string): string => s.toLowerCase().replace(/\s+/g, ' ');
+
 /**
- * Keyword coverage: a point counts as covered when the answer mentions any of its keywords (case-insensitive).
- * Keywords that already appear in the prompt (the problem statement) do not count: an answer that only repeats
- * the question would otherwise cover them.
+ * Keyword coverage: a point counts as mentioned when the answer contains any of its keywords (case-insensitive).
+ * A keyword the prompt itself contains (title or statement) proves nothing: copying the question would score it,
+ * so it does not count. This is only an estimate of what was mentioned, never a verdict (see grading.ts).
  */
-export function scoreRubricOffline(answer: string, rubric: RubricPoint[], prompt = ''): RubricScore {
-  const text = answer.toLowerCase().replace(/\s+/g, ' ');
-  const asked = prompt.toLowerCase().replace(/\s+/g, ' ');
+export function scoreRubricOffline(answer: string, rubric: RubricPoint[], prompt: string): RubricScore {
+  const text = flatten(answer);
+  const given = flatten(prompt);
   const points = rubric.map((r) => {
-    const matched = r.keywords.filter((k) => !asked.includes(k.toLowerCase()) && text.includes(k.toLowerCase()));
+    const matched = r.keywords.filter((k) => !given.includes(k.toLowerCase()) && text.includes(k.toLowerCase()));
     return { point: r.point, covered: matched.length > 0, matched };
   });
   const covered = points.filter((p) => p.covered).length;

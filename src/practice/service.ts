@@ -14,10 +14,11 @@ import {
   getUserAttempt,
   insertAttempt,
   listUserAttempts,
+  recordSelfAssessment,
   setAttemptRun,
   type AttemptRow,
 } from './queries.js';
-import { checkNumeric, parseNumericAnswer } from './scoring.js';
+import { checkNumeric, parseNumericAnswer, type RubricScore } from './scoring.js';
 import { getUserProblemState, resetHints, saveDraft, type UserProblemState } from './state-queries.js';
 
 export const MAX_SUBMISSION_CHARS = 100_000;
@@ -61,18 +62,31 @@ export async function loadProblemPage(db: Queryable, bank: Bank, userId: string,
   };
 }
 
-/** A field-level refusal that the route turns into a 422 with the user's text kept. */
+/** Refusals a page can name by code after a redirect (?refused=…): the message is ours, never echoed from the URL. */
+export const REFUSALS = {
+  'empty-answer': 'Enter an answer first.',
+  'empty-code': 'Write something before submitting.',
+  'not-a-number': 'Enter a number, such as 0.25, 1/4, 25% or 2.5e-1.',
+} as const;
+export type RefusalCode = keyof typeof REFUSALS;
+
+/** A field-level refusal: a 422 with the user's text kept, or (`code` set) a redirect back with it saved as the draft. */
 export class SubmissionError extends AppError {
   constructor(
     readonly field: string,
     message: string,
+    readonly refusal?: RefusalCode,
   ) {
     super('validation_failed', message, { field });
   }
 }
 
+function refuse(field: string, code: RefusalCode): SubmissionError {
+  return new SubmissionError(field, REFUSALS[code], code);
+}
+
 function checkLength(text: string, field: string): void {
-  if (text.trim() === '') throw new SubmissionError(field, field === 'answer' ? 'Enter an answer first.' : 'Write something before submitting.');
+  if (text.trim() === '') throw refuse(field, field === 'answer' ? 'empty-answer' : 'empty-code');
   if (text.length > MAX_SUBMISSION_CHARS) throw new SubmissionError(field, `That is ${text.length.toLocaleString('en')} characters; the limit is ${MAX_SUBMISSION_CHARS.toLocaleString('en')}.`);
 }
 
@@ -103,7 +117,7 @@ export async function submitAttempt(deps: PracticeDeps, userId: string, slug: st
 
   if (problem.kind === 'numeric') {
     const given = parseNumericAnswer(text);
-    if (given === undefined) throw new SubmissionError('answer', 'Enter a number, such as 0.25, 1/4, 25% or 2.5e-1.');
+    if (given === undefined) throw refuse('answer', 'not-a-number');
     const result = checkNumeric(given, problem.answer!, problem.tolerance!);
     const attempt = await withTransaction(deps.pool, async (tx) => {
       await saveDraft(tx, userId, slug, text);
@@ -145,4 +159,18 @@ export async function attemptFor(db: Queryable, userId: string, slug: string, at
   const attempt = await getUserAttempt(db, userId, attemptId);
   if (!attempt || attempt.slug !== slug) throw new AppError('not_found', 'Attempt not found');
   return attempt;
+}
+
+/**
+ * The user's own verdict on an offline-estimated written answer: which rubric points they believe they covered
+ * (`covered` holds the ticked points' indexes). Recorded as self-assessed; it never marks the problem solved.
+ */
+export async function selfAssess(db: Queryable, userId: string, slug: string, attemptId: string, covered: string[]): Promise<AttemptRow> {
+  const attempt = await attemptFor(db, userId, slug, attemptId);
+  if (attempt.status !== 'estimated') throw new AppError('conflict', 'Only an answer scored by the offline estimate can be self-assessed.');
+  const total = (attempt.result as RubricScore).points.length;
+  const ticks = Array.from({ length: total }, (_, i) => covered.includes(String(i)));
+  const assessment = { ticks, covered: ticks.filter(Boolean).length, total, at: new Date().toISOString() };
+  await recordSelfAssessment(db, userId, attempt.id, assessment);
+  return { ...attempt, selfAssessment: assessment };
 }

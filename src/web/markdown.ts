@@ -14,5 +14,11 @@ export function createMarkdown() {
     tokens[idx]!.attrSet('rel', 'noopener noreferrer nofollow');
     return defaultLinkOpen(tokens, idx, options, env, self);
   };
+  // A code block scrolls sideways rather than wrapping (wrapping breaks indentation and tracebacks' ^ markers), so
+  // it takes keyboard focus to be scrollable without a mouse (WCAG 2.1.1; axe scrollable-region-focusable).
+  for (const rule of ['fence', 'code_block'] as const) {
+    const render = md.renderer.rules[rule]!;
+    md.renderer.rules[rule] = (tokens, idx, options, env, self) => render(tokens, idx, options, env, self).replace(/^<pre>/, '<pre tabindex="0">');
+  }
   return md;
 }

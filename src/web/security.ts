@@ -45,7 +45,9 @@ export function contentSecurityPolicy(config: Config): Record<string, string[] |
 /** Per-IP limits, keyed on request.clientIp (CLIENT_IP_SOURCE: by default Fly-Client-IP in production). */
 export const RATE_LIMITS = {
   signIn: { max: 10, timeWindow: '1 minute' },
-  requestAccess: { max: 10, timeWindow: '1 hour' },
+  // Every POST, refused or not: a coarse guard against hammering. Accepted requests have their own, tighter limit
+  // (ACCEPTED_ACCESS_REQUESTS in access/routes.ts), so a typo does not use one up.
+  requestAccess: { max: 60, timeWindow: '1 hour' },
   feedback: { max: 20, timeWindow: '10 minutes' },
 } as const;
 

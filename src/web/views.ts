@@ -22,6 +22,11 @@ export const viewOptions = {
 
 function addFilters(env: nunjucks.Environment): void {
   env.addFilter('markdown', (text: string) => new nunjucks.runtime.SafeString(renderMarkdown(text)));
+  // Markdown placed under a page's own heading of level `under`: its headings start one level below, so a "# Title"
+  // in a write-up never outranks the section it sits in. Raw HTML is off, so every <hN> here is a rendered heading.
+  env.addFilter('markdownUnder', (text: string, under: number) =>
+    new nunjucks.runtime.SafeString(renderMarkdown(text).replace(/<(\/?)h([1-6])>/g, (_m, slash: string, n: string) => `<${slash}h${Math.min(6, Number(n) + under)}>`)),
+  );
   env.addFilter('jsonScript', (value: unknown) => new nunjucks.runtime.SafeString(jsonForScript(value)));
   env.addFilter('isoDate', (d: Date | string | null) => (d ? new Date(d).toISOString() : ''));
   env.addFilter('relTime', (d: Date | string | null) => (d ? relativeTime(new Date(d)) : ''));

@@ -123,6 +123,18 @@ describe('the code editor', () => {
     expect(await page.locator('.cm-content').getAttribute('aria-label')).toBe('Your solution');
   });
 
+  it('Esc then Tab leaves the editor even while the completion list is open', async () => {
+    await openEditor();
+    await clearAndType('def f():\n');
+    await page.keyboard.type('pas');
+    await page.locator('.cm-tooltip-autocomplete').waitFor();
+    await page.keyboard.press('Escape');
+    expect(await page.locator('.cm-tooltip-autocomplete').count()).toBe(0);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Submit');
+    expect(await value()).toBe('def f():\n    pas');
+  });
+
   it('keeps the textarea in sync, so a plain form submission sends the editor content', async () => {
     await openEditor();
     await clearAndType('def answer():\n');

@@ -13,14 +13,25 @@ export const ANTHROPIC = 'anthropic';
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
 /**
- * Retirement dates announced for models an operator may still have configured, as listed by @anthropic-ai/sdk
- * 1.12.0 (which also prints a console warning on every call to one). After the date the API refuses the model and
- * every call falls back offline, so start-up and /admin/providers say so in advance.
+ * Retirements announced for models an operator may still have configured, with the replacement Anthropic
+ * recommends (its model deprecations page; @anthropic-ai/sdk 1.12.0 lists the same date and warns on every call).
+ * After the date the API refuses the model and every call falls back offline, so start-up and /admin/providers say
+ * so, naming the model to set instead.
  */
-export const MODEL_RETIREMENTS: Readonly<Record<string, string>> = {
-  'claude-sonnet-4-5': '2026-11-30',
-  'claude-sonnet-4-5-20250929': '2026-11-30',
+export const MODEL_RETIREMENTS: Readonly<Record<string, { on: string; replacement: string }>> = {
+  'claude-sonnet-4-5': { on: '2026-11-30', replacement: 'claude-sonnet-5-5' },
+  'claude-sonnet-4-5-20250929': { on: '2026-11-30', replacement: 'claude-sonnet-5-5' },
 };
+
+/** The start-up and /admin/providers line for a configured model that is retired or about to be. */
+export function retirementWarning(variable: string, model: string, now = new Date()): string | undefined {
+  const r = MODEL_RETIREMENTS[model];
+  if (!r) return undefined;
+  if (now.toISOString().slice(0, 10) >= r.on) {
+    return `${variable}=${model} was RETIRED by Anthropic on ${r.on}: every call to it fails and answers offline. Set ${variable}=${r.replacement}`;
+  }
+  return `${variable}=${model} is retired by Anthropic on ${r.on}: set ${variable}=${r.replacement} before then`;
+}
 
 interface ContentBlock {
   type?: unknown;
@@ -45,7 +56,7 @@ export function createAnthropicProvider(config: Pick<Config, 'anthropic' | 'llm'
   return {
     name: ANTHROPIC,
     paid: true,
-    // Sonnet 4.5 and Haiku 4.5: 200k context, 64k output.
+    // The smallest limits of the models configured by default or before (Sonnet 5.5 and Haiku 5.5 allow 1M / 128k).
     capabilities: { maxInputTokens: 200_000, maxOutputTokens: 64_000, streaming: true, toolUse: true, thinking: true },
 
     validateConfig(): ConfigCheck {
@@ -65,9 +76,7 @@ export function createAnthropicProvider(config: Pick<Config, 'anthropic' | 'llm'
         ['ANTHROPIC_DEFAULT_MODEL', defaultModel],
         ['ANTHROPIC_CHEAP_MODEL', cheapModel],
       ];
-      return settings
-        .filter(([, model]) => MODEL_RETIREMENTS[model])
-        .map(([variable, model]) => `${model} is retired by Anthropic on ${MODEL_RETIREMENTS[model]}: set ${variable} to a current model before then`);
+      return settings.flatMap(([variable, model]) => retirementWarning(variable, model) ?? []);
     },
 
     resolveModel(choice: ModelChoice): string {

@@ -187,15 +187,31 @@ describe('request access', () => {
     await listed.close();
   });
 
-  it('limits submissions per IP', async () => {
+  it('limits accepted requests per IP, keeping what was typed when the limit is reached', async () => {
     const ip = '203.0.113.77';
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) statuses.push((await submit(app, { ...good, email: `flood${i}@example.com` }, ip)).statusCode);
     expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true);
     expect(statuses[10]).toBe(429);
     expect(await rowsFor('flood10@example.com')).toHaveLength(0);
+    const limited = await submit(app, { ...good, name: 'Kept Name', email: 'kept@example.com', reason: 'This text must survive the limit.' }, ip);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+    expect(limited.body).toMatch(/Try again in \d+ minutes?; what you typed is kept below/);
+    for (const kept of ['value="Kept Name"', 'value="kept@example.com"', 'This text must survive the limit.']) expect(limited.body).toContain(kept);
     // Someone else is not affected.
     expect((await submit(app, { ...good, email: 'other.ip@example.com' })).statusCode).toBe(200);
+  });
+
+  it('refused submissions do not count toward that limit; a coarse limit still stops hammering', async () => {
+    const ip = '203.0.113.78';
+    for (let i = 0; i < 15; i++) expect((await submit(app, { ...good, email: 'not-an-email' }, ip)).statusCode).toBe(422);
+    expect((await submit(app, { ...good, email: 'after.typos@example.com' }, ip)).statusCode).toBe(200);
+    // 16 posts so far; the coarse guard counts every POST, accepted or not, up to RATE_LIMITS.requestAccess.max.
+    const statuses: number[] = [];
+    for (let i = 17; i <= 61; i++) statuses.push((await submit(app, { ...good, email: 'x' }, ip)).statusCode);
+    expect(statuses.at(-2)).toBe(422);
+    expect(statuses.at(-1)).toBe(429);
   });
 
   it('refuses a POST without a CSRF token', async () => {

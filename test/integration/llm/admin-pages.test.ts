@@ -24,7 +24,7 @@ const form = (who: SignedIn, fields: Record<string, string>, htmx = false) => ({
 beforeAll(async () => {
   fake = await startFakeAnthropic();
   app = await buildTestApp(db, {
-    env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_DAILY_TOKEN_CAP: '5000' },
+    env: { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_DAILY_TOKEN_CAP: '5000', ANTHROPIC_DEFAULT_MODEL: 'claude-sonnet-4-5' },
   });
   admin = await signIn(app, db, { admin: true });
   user = await signIn(app, db, { email: 'learner@example.com' });
@@ -49,7 +49,9 @@ describe('/admin/providers', () => {
     expect(res.statusCode).toBe(200);
     const row = (name: string) => res.body.slice(res.body.indexOf(`id="provider-${name}"`), res.body.indexOf('</tr>', res.body.indexOf(`id="provider-${name}"`)));
     expect(row('anthropic')).toContain('enabled');
-    expect(row('anthropic')).toContain('claude-sonnet-4-5 is retired by Anthropic on 2026-11-30');
+    // A retired model configured on purpose: the page says so and names the replacement.
+    expect(row('anthropic')).toContain('ANTHROPIC_DEFAULT_MODEL=claude-sonnet-4-5 was RETIRED by Anthropic on 2026-11-30');
+    expect(row('anthropic')).toContain('Set ANTHROPIC_DEFAULT_MODEL=claude-sonnet-5-5');
     expect(row('openai-compatible')).toContain('disabled');
     expect(row('openai-compatible')).toContain('<code>OPENAI_COMPAT_BASE_URL</code>');
     expect(res.body).toContain('provider-check');
@@ -63,7 +65,7 @@ describe('/admin/providers', () => {
     expect(res.body).not.toContain('<html');
     expect(res.body).toContain('answered');
     expect(res.body).toContain('30 in, 2 out');
-    expect(fake.requests[0]!.body.model).toBe('claude-haiku-4-5');
+    expect(fake.requests[0]!.body.model).toBe('claude-haiku-5-5');
     expect(fake.requests[0]!.body.messages[0].content).toContain('ready');
     // It is a real call: recorded, and charged to the admin's own budget.
     const { rows } = await db.pool.query(`SELECT feature, prompt_id, outcome FROM llm_calls WHERE user_id = $1`, [admin.user.id]);

@@ -43,19 +43,19 @@ describe('anthropic: success', () => {
     expect(res).toMatchObject({ text: 'Four.', source: 'llm' });
     expect(res.notice).toBeUndefined();
     expect(res.usage).toEqual({ inputTokens: 21, outputTokens: 3, cacheReadTokens: 5, cacheWriteTokens: 2 });
-    // claude-sonnet-4-5 at $3 / $15 / $0.30 / $3.75 per million tokens.
-    expect(res.costUsd).toBeCloseTo((21 * 3 + 3 * 15 + 5 * 0.3 + 2 * 3.75) / 1e6, 9);
+    // claude-sonnet-5-5 (the default model) at $2 / $10 / $0.20 / $2.50 per million tokens.
+    expect(res.costUsd).toBeCloseTo((21 * 2 + 3 * 10 + 5 * 0.2 + 2 * 2.5) / 1e6, 9);
 
     const sent = fake.requests[0]!;
     expect(sent.headers.authorization).toBe(`Bearer ${FAKE_ANTHROPIC_KEY}`);
-    expect(sent.body).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 200, system: 'You are terse.' });
+    expect(sent.body).toMatchObject({ model: 'claude-sonnet-5-5', max_tokens: 200, system: 'You are terse.' });
 
     const row = await callRow(db.pool, res.invocationId);
     expect(row).toMatchObject({
       user_id: userId,
       feature: 'code_review',
       provider: 'anthropic',
-      model: 'claude-sonnet-4-5-20250929',
+      model: 'claude-sonnet-5-5-20250929',
       prompt_id: 'test-prompt',
       prompt_version: '2026-11-23.7',
       source: 'llm',
@@ -67,7 +67,7 @@ describe('anthropic: success', () => {
       cache_read_tokens: 5,
       cache_write_tokens: 2,
       attempts: 1,
-      price_version: '2026-11-01',
+      price_version: '2026-12-07',
     });
     expect(Number(row.cost_usd)).toBeCloseTo(res.costUsd!, 6);
     expect(row.latency_ms).toBeGreaterThanOrEqual(0);
@@ -82,14 +82,14 @@ describe('anthropic: success', () => {
     expect(logs.events('llm.completed', res.invocationId)[0]).toMatchObject({ promptVersion: '2026-11-23.7', inputTokens: 21, source: 'llm' });
     // The worst case, priced before the call: the input bound and all 200 output tokens at Sonnet's rates.
     const invoked = logs.events('llm.invoked', res.invocationId)[0]!;
-    expect(invoked.maxCostUsd).toBeCloseTo((row.reserved_tokens - 200) * 3e-6 + 200 * 15e-6, 6);
+    expect(invoked.maxCostUsd).toBeCloseTo((row.reserved_tokens - 200) * 2e-6 + 200 * 10e-6, 6);
   });
 
   it('uses the cheap model for features that ask for it', async () => {
     const { llm } = buildLlm(db, env());
     const userId = await newUser(db.pool);
     await llm.complete({ userId, feature: 'hint', prompt: testPrompt(), maxOutputTokens: 50, offline: offlineAnswer() });
-    expect(fake.requests[0]!.body.model).toBe('claude-haiku-4-5');
+    expect(fake.requests[0]!.body.model).toBe('claude-haiku-5-5');
   });
 });
 

@@ -98,13 +98,21 @@ describe('the registry', () => {
     expect(warnings.find((w) => w.provider === 'openai-compatible')!.msg).toContain('Set OPENAI_COMPAT_MODELS');
   });
 
-  it('an optional provider nobody set up is noted quietly; a configured one is enabled', () => {
+  it('an optional provider nobody set up is noted quietly; a configured one is enabled, on current models', () => {
     const { llm, logs } = buildLlm(db, { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY });
-    expect(llm.providers().find((p) => p.name === 'anthropic')).toMatchObject({ enabled: true, models: ['claude-sonnet-4-5', 'claude-haiku-4-5'] });
+    expect(llm.providers().find((p) => p.name === 'anthropic')).toMatchObject({ enabled: true, models: ['claude-sonnet-5-5', 'claude-haiku-5-5'], warnings: [] });
     const quiet = logs.lines.find((l) => l.event === 'llm.provider_disabled' && l.provider === 'openai-compatible');
     expect(quiet?.level).toBe(30);
-    // The default model's announced retirement is a start-up warning, with the variable that changes it.
-    expect(logs.lines.find((l) => l.event === 'llm.provider_warning')?.msg).toMatch(/claude-sonnet-4-5 is retired .* ANTHROPIC_DEFAULT_MODEL/);
+    expect(logs.lines.filter((l) => l.event === 'llm.provider_warning')).toEqual([]);
+  });
+
+  it('a retired configured model is a start-up warning naming the variable and the replacement', () => {
+    const { logs } = buildLlm(db, { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, ANTHROPIC_DEFAULT_MODEL: 'claude-sonnet-4-5' });
+    const warning = logs.lines.find((l) => l.event === 'llm.provider_warning');
+    expect(warning?.level).toBe(40);
+    expect(warning?.msg).toBe(
+      'ANTHROPIC_DEFAULT_MODEL=claude-sonnet-4-5 was RETIRED by Anthropic on 2026-11-30: every call to it fails and answers offline. Set ANTHROPIC_DEFAULT_MODEL=claude-sonnet-5-5',
+    );
   });
 
   it('a call for a disabled provider is never moved to another paid one', async () => {

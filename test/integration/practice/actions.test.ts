@@ -122,11 +122,15 @@ describe('submitting', () => {
     expect(page.body).toContain('Show hint 1 of 3');
   });
 
-  it('refuses a non-number with 422, the text kept and the message beside the field', async () => {
+  it('refuses a non-number: redirected back (a reload never re-posts), the text kept and the message beside the field', async () => {
     const res = await post(`/problems/${numeric.slug}/submit`, { answer: 'about four-ish' });
-    expect(res.statusCode).toBe(422);
-    expect(res.body).toContain('value="about four-ish"');
-    expect(res.body).toMatch(/<p id="answer-error" class="field-error" role="alert">Enter a number/);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/problems/${numeric.slug}?refused=not-a-number#answer`);
+    const page = await get(res.headers.location as string);
+    expect(page.body).toContain('value="about four-ish"');
+    expect(page.body).toMatch(/<p id="answer-error" class="field-error" role="alert">Enter a number/);
+    // The message comes from our own list: an unknown code in the URL shows nothing.
+    expect((await get(`/problems/${numeric.slug}?refused=%3Cb%3Ehi`)).body).toMatch(/<p id="answer-error" class="field-error" role="alert"><\/p>/);
     const viaHtmx = await post(`/problems/${numeric.slug}/submit`, { answer: 'nope' }, htmx);
     expect(viaHtmx.statusCode).toBe(422);
     expect(viaHtmx.headers['hx-retarget']).toBe('#answer-error');
@@ -156,7 +160,7 @@ describe('submitting', () => {
     expect(page.body).toContain('>not graded</span>');
     expect(page.body).toContain('This attempt could not be graded');
     // A later attempt (here: giving up) is what the page follows; the old notice does not come back.
-    expect((await post(`/problems/${code.slug}/give-up`, {})).statusCode).toBe(303);
+    expect((await post(`/problems/${code.slug}/give-up`, { confirm: 'yes' })).statusCode).toBe(303);
     const after = await get(`/problems/${code.slug}`);
     expect(after.body).toContain('>gave up</span>');
     expect(after.body).not.toContain('This attempt could not be graded');
@@ -176,15 +180,24 @@ describe('submitting', () => {
 
   it('refuses an empty submission, keeping the page', async () => {
     const res = await post(`/problems/${code.slug}/submit`, { code: '   ' });
-    expect(res.statusCode).toBe(422);
-    expect(res.body).toContain('Write something before submitting.');
+    expect(res.statusCode).toBe(303);
+    expect((await get(res.headers.location as string)).body).toContain('Write something before submitting.');
   });
 });
 
 describe('giving up, notes and reports', () => {
-  it('giving up records it and shows the reference solution and write-up', async () => {
+  it('giving up takes a confirming second step, then records it and shows the reference solution and write-up', async () => {
     const p = firstOfKind('written');
-    const res = await post(`/problems/${p.slug}/give-up`, {});
+    // The first step (no confirm=yes, e.g. a stale page) only opens the confirmation.
+    const first = await post(`/problems/${p.slug}/give-up`, {});
+    expect(first.headers.location).toBe(`/problems/${p.slug}?give-up=confirm#give-up`);
+    const confirm = await get(first.headers.location as string);
+    expect(confirm.body).toMatch(/<details open>\s*<summary>Give up and show the solution<\/summary>/);
+    expect(confirm.body).not.toContain('What a strong answer covers');
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM attempts WHERE user_id = $1 AND slug = $2 AND status = 'gave_up'`, [user.user.id, p.slug]);
+    expect(rows[0].n).toBe(0);
+
+    const res = await post(`/problems/${p.slug}/give-up`, { confirm: 'yes' });
     expect(res.statusCode).toBe(303);
     const page = await get(`/problems/${p.slug}`);
     expect(page.body).toContain('What a strong answer covers');

@@ -47,7 +47,7 @@ describe('/problems', () => {
   it('answers htmx with the list fragment only, and varies on HX-Request', async () => {
     const res = await get('/problems?topic=debugging', { 'hx-request': 'true', 'hx-target': 'problem-list' });
     expect(res.body).not.toContain('<html');
-    expect(res.body).toContain('<table class="problem-table">');
+    expect(res.body).toContain('<table class="problem-table stack">');
     expect(res.headers.vary).toMatch(/HX-Request/i);
     const restore = await get('/problems?topic=debugging', { 'hx-request': 'true', 'hx-history-restore-request': 'true', 'hx-target': 'problem-list' });
     expect(restore.body).toContain('<html');
@@ -73,7 +73,7 @@ describe('/problems/:slug', () => {
     const res = await get(`/problems/${p.slug}`);
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain(`<h1>${p.title.replace(/&/g, '&amp;')}</h1>`);
-    expect(res.body).toMatch(/<pre><code class="language-python">/);
+    expect(res.body).toMatch(/<pre tabindex="0"><code class="language-python">/);
     expect(res.body).toMatch(/<textarea id="code" name="code"[^>]*data-editor="python"[^>]*data-draft-url="\/problems\/[^"]+\/draft"/);
     const starterLine = p.starter!.split('\n').find((l) => l.startsWith('def '))!;
     expect(res.body).toContain(starterLine.replace(/'/g, '&#39;').replace(/"/g, '&quot;').replace(/>/g, '&gt;'));

@@ -13,7 +13,7 @@ const problems = (env: Record<string, string>) => {
 describe('LLM configuration', () => {
   it('has the documented defaults', () => {
     const c = loadConfig({});
-    expect(c.anthropic).toMatchObject({ defaultModel: 'claude-sonnet-4-5', cheapModel: 'claude-haiku-4-5', dailyTokenCap: 200_000 });
+    expect(c.anthropic).toMatchObject({ defaultModel: 'claude-sonnet-5-5', cheapModel: 'claude-haiku-5-5', dailyTokenCap: 200_000 });
     expect(c.openaiCompat).toEqual({ baseUrl: undefined, apiKey: undefined, models: [] });
     expect(c.llm).toEqual({ timeoutMs: 60_000, maxRetries: 2 });
   });
