@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import { registerErrorHandling } from './errors.js';
 import { noopReporter, type ErrorReporter } from './observability/reporter.js';
 import { healthRoutes } from './health/routes.js';
+import { deepHealthRoutes } from './ops/health-routes.js';
 import { practiceRoutes } from './practice/routes.js';
 import { homeRoutes } from './home/routes.js';
 import authPlugin from './auth/plugin.js';
@@ -98,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await registerStatic(app);
   await app.register(healthRoutes);
+  await app.register(deepHealthRoutes);
   await app.register(homeRoutes);
   await app.register(authRoutes, { secrets: deps.secrets });
   await app.register(llmAdminRoutes);

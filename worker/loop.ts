@@ -24,6 +24,11 @@ export interface WorkerLoop {
   /** Resolves when every job in hand has settled. */
   drained(): Promise<void>;
   readonly inFlight: number;
+  /**
+   * When the loop last finished a pass (claimed, or found its slots full). The poll makes a pass every pollMs, so
+   * an old tick means the loop is stuck (a hung claim) or stopped: the worker's health endpoint reports it.
+   */
+  readonly lastTickAt: number;
 }
 
 export function createLoop<J>(opts: LoopOptions<J>): WorkerLoop {
@@ -35,6 +40,7 @@ export function createLoop<J>(opts: LoopOptions<J>): WorkerLoop {
   let scheduled = false;
   let pumping: Promise<void> | null = null;
   let pollTimer: NodeJS.Timeout | undefined;
+  let lastTickAt = Date.now();
   const jobs = new Set<Promise<void>>();
 
   function schedule(): void {
@@ -69,6 +75,7 @@ export function createLoop<J>(opts: LoopOptions<J>): WorkerLoop {
       await pumping;
     } finally {
       pumping = null;
+      lastTickAt = Date.now();
     }
   }
 
@@ -115,6 +122,9 @@ export function createLoop<J>(opts: LoopOptions<J>): WorkerLoop {
     },
     get inFlight() {
       return inFlight;
+    },
+    get lastTickAt() {
+      return lastTickAt;
     },
   };
 }

@@ -2,15 +2,12 @@
  * The worker process: config -> database -> migrations -> claim loop, and a graceful drain on SIGTERM/SIGINT (a
  * second signal exits at once). See docs/runs.md.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
 import { createLlm } from '../src/llm/index.js';
 import { createLogger } from '../src/logging/logger.js';
 import { createReporter } from '../src/observability/reporter.js';
-import { projectRoot } from '../src/paths.js';
 import { onShutdownSignal } from '../src/shutdown.js';
 import { loadBank } from '../src/practice/bank.js';
 import { syncBank } from '../src/practice/bank-sync.js';
@@ -18,6 +15,8 @@ import { createGraderPool } from './grader/index.js';
 import { createGradeAttemptHandler } from './handlers/grade-attempt.js';
 import { createRegistry, registry as baseRegistry } from './handlers/index.js';
 import { startWorker } from './runtime.js';
+import { createDatabaseCheck } from '../src/ops/health.js';
+import { staleAfterFor, startWorkerHealth } from '../src/ops/worker-health.js';
 
 async function main(): Promise<void> {
   let config;
@@ -43,7 +42,7 @@ async function main(): Promise<void> {
   // The worker grades against problem_versions, so it makes sure this build's bank is there too.
   await syncBank(pool, loadBank());
   // Benchmark runs and queued reviews call the LLM layer; the run handlers receive this one instance.
-  const reporter = createReporter(config, { serverName: 'worker' });
+  const reporter = createReporter(config, { processGroup: 'worker' });
   const llm = createLlm({ config, pool, logger: log.child({ component: 'llm' }), reporter });
   const grader = createGraderPool({
     size: config.grader.poolSize,
@@ -53,8 +52,18 @@ async function main(): Promise<void> {
     logger: { info: (m, e) => log.info(e ?? {}, m), warn: (m, e) => log.warn(e ?? {}, m) },
   });
   const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: pool, grader, llm })]);
-  const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  const worker = await startWorker({ pool, databaseUrl: config.databaseUrl, config: config.worker, registry, log, version, reporter });
+  const worker = await startWorker({ pool, databaseUrl: config.databaseUrl, config: config.worker, registry, log, version: config.version, reporter });
+  const health =
+    config.worker.healthPort > 0
+      ? await startWorkerHealth({
+          host: config.host,
+          port: config.worker.healthPort,
+          lastTickAt: worker.lastTickAt,
+          staleAfterMs: staleAfterFor(config.worker.pollMs),
+          checkDatabase: createDatabaseCheck(pool),
+        })
+      : undefined;
+  if (health) log.info({ port: health.port }, 'worker health endpoint listening on /__health');
   log.info({ llmProviders: llm.providers().filter((p) => p.enabled).map((p) => p.name) }, 'worker ready');
   // Claiming starts at once; grading waits for a warm child anyway. Booting the pool costs about a CPU-second per
   // child, so the queue benchmark waits for this line before it measures anything.
@@ -63,6 +72,7 @@ async function main(): Promise<void> {
   onShutdownSignal(async (signal) => {
     log.info({ signal }, 'shutting down');
     await worker.shutdown();
+    await health?.close();
     await grader.close();
     await pool.end();
     await reporter.flush();

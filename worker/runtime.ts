@@ -34,6 +34,8 @@ export interface RunningWorker {
   workerId: string;
   /** Runs in hand right now. */
   held(): number;
+  /** When the claim loop last finished a pass (see WorkerLoop.lastTickAt). */
+  lastTickAt(): number;
   /** Stop claiming, let handlers finish within the grace period, abort and requeue the rest, deregister. */
   shutdown(): Promise<void>;
 }
@@ -175,6 +177,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   return {
     workerId,
     held: () => held.size,
+    lastTickAt: () => loop.lastTickAt,
     async shutdown() {
       stopping = true;
       clearTimeout(sweepTimer);

@@ -49,7 +49,7 @@ async function answer(request: FastifyRequest, reply: FastifyReply, fragment: st
 }
 
 export async function accessAdminRoutes(app: FastifyInstance, opts: { mailer?: Mailer } = {}): Promise<void> {
-  const mailer = opts.mailer ?? createMailer(app.deps.config);
+  const mailer = opts.mailer ?? createMailer(app.deps.config, app.deps.reporter);
   app.addHook('preHandler', requireAdmin);
 
   app.get('/admin/access-requests', async (_request, reply) => {

@@ -16,7 +16,7 @@ export function accessDeps(app: FastifyInstance, request: FastifyRequest, mailer
 const HONEYPOT = 'website';
 
 export async function accessRoutes(app: FastifyInstance, opts: { mailer?: Mailer } = {}): Promise<void> {
-  const mailer = opts.mailer ?? createMailer(app.deps.config);
+  const mailer = opts.mailer ?? createMailer(app.deps.config, app.deps.reporter);
 
   app.get('/request-access', async (request, reply) => {
     const email = request.signedInNotAllowed?.email ?? request.user?.email ?? '';

@@ -226,6 +226,7 @@ export function createLlm(deps: LlmDeps): Llm {
       failure = err;
     }
     const { error } = failure;
+    deps.reporter?.breadcrumb('llm', `${ctx.providerName} call failed: ${error.kind}`, { feature: ctx.feature, model: failure.model });
     const failed = {
       model: failure.model,
       errorKind: error.kind,
