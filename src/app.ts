@@ -13,6 +13,7 @@ import { registerErrorHandling } from './errors.js';
 import { noopReporter, type ErrorReporter } from './observability/reporter.js';
 import { healthRoutes } from './health/routes.js';
 import { deepHealthRoutes } from './ops/health-routes.js';
+import { opsRoutes } from './ops/routes.js';
 import { practiceRoutes } from './practice/routes.js';
 import { homeRoutes } from './home/routes.js';
 import authPlugin from './auth/plugin.js';
@@ -110,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accessRoutes);
   await app.register(accessAdminRoutes);
   await app.register(adminRoutes);
+  await app.register(opsRoutes);
   await app.register(diagnosticsRoutes);
   return app;
 }

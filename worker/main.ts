@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     logger: { info: (m, e) => log.info(e ?? {}, m), warn: (m, e) => log.warn(e ?? {}, m) },
   });
   const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: pool, grader, llm })]);
-  const worker = await startWorker({ pool, databaseUrl: config.databaseUrl, config: config.worker, registry, log, version: config.version, reporter });
+  const worker = await startWorker({ pool, databaseUrl: config.databaseUrl, config: config.worker, registry, log, version: config.version, reporter, graderStats: () => grader.stats() });
   const health =
     config.worker.healthPort > 0
       ? await startWorkerHealth({

@@ -28,6 +28,8 @@ export interface WorkerOptions {
   log: Logger;
   version: string;
   reporter?: ErrorReporter;
+  /** The grader pool's counts, shown on /admin/ops (written with each heartbeat). */
+  graderStats?: () => object;
 }
 
 export interface RunningWorker {
@@ -151,7 +153,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     try {
       // Alive, through the pool: the sweepers' other sign of life (the liveness lock) lapses while the LISTEN
       // session reconnects, and a worker silent for LIVENESS_GRACE_MS as well is taken for dead.
-      await touchWorker(pool, workerId, held.size, stopping);
+      await touchWorker(pool, workerId, held.size, stopping, opts.graderStats?.() ?? null);
       const r = await sweepLostRuns(pool);
       if (r.requeued + r.failed + r.canceled > 0) log.info(r, 'swept runs of lost workers');
       if (Date.now() - lastPrune > 60_000) {
@@ -182,7 +184,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       stopping = true;
       clearTimeout(sweepTimer);
       await loop.stop();
-      await touchWorker(pool, workerId, held.size, true).catch(() => {});
+      await touchWorker(pool, workerId, held.size, true, opts.graderStats?.() ?? null).catch(() => {});
       log.info({ inHand: held.size, graceMs: config.shutdownGraceMs }, 'worker stopping: no more claims');
       let graceTimer: NodeJS.Timeout | undefined;
       const finished = await Promise.race([

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { createPool } from '../../../src/db/pool.js';
 import { buildTestApp } from '../../helpers/app.js';
+import { signIn } from '../../helpers/auth.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
 
@@ -41,12 +42,17 @@ describe('/__health/deep', () => {
   });
 
   it('is 503 while the database is unreachable, and 200 again once it is back, without a restart', async () => {
+    const admin = await signIn(app, db, { admin: true });
     await proxy.down();
     const down = await deep();
     expect(down.status).toBe(503);
     expect(down.body.database).toMatch(/^database unreachable/);
     // The shallow liveness check stays green: Fly must not restart a machine for the database's outage.
     expect((await app.inject('/__health')).statusCode).toBe(200);
+    // The ops page still answers, and says what is wrong instead of failing.
+    const ops = await app.inject({ url: '/admin/ops', headers: admin.headers });
+    expect(ops.statusCode).toBe(200);
+    expect(ops.body).toMatch(/<th scope="row">Database<\/th><td><span class="badge badge-failed">down<\/span><\/td><td>database unreachable/);
 
     await proxy.up();
     expect(await deep()).toEqual({ status: 200, body: { status: 'ok', database: 'ok' } });
