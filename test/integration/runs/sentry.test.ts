@@ -39,7 +39,7 @@ describe('worker error reporting', () => {
       what: 'the Sentry event',
       timeoutMs: 15_000,
     });
-    expect(event).toMatchObject({ environment: 'worker-test', server_name: 'worker', tags: { runKind: 'sleep', runId: broken.id, code: 'broken' } });
+    expect(event).toMatchObject({ environment: 'worker-test', tags: { process_group: 'worker', runKind: 'sleep', runId: broken.id, code: 'broken' } });
     expect(sentry.events.filter((e) => JSON.stringify(e).includes('Failing on purpose'))).toHaveLength(0);
   }, 40_000);
 });
