@@ -31,6 +31,7 @@ import { approvalFacts } from './access/service.js';
 import { adminRoutes } from './admin/routes.js';
 import { diagnosticsRoutes } from './diagnostics/routes.js';
 import { registerSecurity } from './web/security.js';
+import { trustFlyAndCloudflare } from './web/client-ip.js';
 import { registerStatic } from './web/static.js';
 import { viewOptions } from './web/views.js';
 import { viewsDir } from './paths.js';
@@ -64,8 +65,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     logger: deps.logger ?? { level: deps.config.logLevel },
     genReqId: () => randomUUID(),
-    // Fly's proxy terminates TLS and sets X-Forwarded-*; trust exactly one hop so rate limits see the client IP.
-    trustProxy: deps.config.env === 'production' ? (_address: string, hop: number) => hop < 1 : false,
+    // Fly's proxy terminates TLS and sets X-Forwarded-*; trust it, and a Cloudflare edge in front of it, so rate
+    // limits see the client's address (web/client-ip.ts).
+    trustProxy: deps.config.env === 'production' ? trustFlyAndCloudflare : false,
     bodyLimit: 512 * 1024,
   });
   app.decorate('deps', deps);
