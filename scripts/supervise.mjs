@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -68,11 +68,13 @@ function forward(stream, out) {
   });
 }
 
+// As fly.toml starts them: Sentry's instrument file first (it does nothing without SENTRY_DSN).
+const instrument = pathToFileURL(join(root, 'dist', 'src', 'observability', 'instrument.js')).href;
 const children = [
   ['web', join(root, 'dist', 'src', 'server.js')],
   ['worker', join(root, 'dist', 'worker', 'main.js')],
 ].map(([name, file]) => {
-  const child = spawn(process.execPath, [file], { cwd: root, env, stdio: pretty ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
+  const child = spawn(process.execPath, ['--import', instrument, file], { cwd: root, env, stdio: pretty ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
   if (pretty) {
     forward(child.stdout, process.stdout);
     forward(child.stderr, process.stderr);

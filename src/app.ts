@@ -13,6 +13,8 @@ import { registerErrorHandling } from './errors.js';
 import { trustedProxyHops } from './web/client-ip.js';
 import { noopReporter, type ErrorReporter } from './observability/reporter.js';
 import { healthRoutes } from './site/health-routes.js';
+import { deepHealthRoutes } from './ops/health-routes.js';
+import { opsRoutes } from './ops/routes.js';
 import { practiceRoutes } from './practice/routes.js';
 import { homeRoutes } from './site/home-routes.js';
 import authPlugin from './auth/plugin.js';
@@ -103,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await registerStatic(app);
   await app.register(healthRoutes);
+  await app.register(deepHealthRoutes);
   await app.register(homeRoutes);
   await app.register(authRoutes, { secrets: deps.secrets });
   await app.register(llmAdminRoutes);
@@ -115,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accessRoutes);
   await app.register(accessAdminRoutes);
   await app.register(adminRoutes);
+  await app.register(opsRoutes);
   await app.register(diagnosticsRoutes);
   return app;
 }

@@ -2,7 +2,12 @@
  * The one place that reads the environment. Every variable keeps the name and meaning it had in the
  * Python Bench, so an operator moving over keeps their Fly secrets. The result is frozen and passed in.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { projectRoot } from './paths.js';
+
+const packageVersion = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 const list = z
   .string()
@@ -125,6 +130,16 @@ const envSchema = z.object({
     .transform((v) => (v === undefined || v.trim() === '' ? '10' : v.trim()))
     .pipe(z.string().regex(/^\d*\.?\d+$/, 'must be a number of US dollars, like 10 or 2.5').transform(Number)),
   BENCH_PAUSE_POLL_MS: int(30_000, 10),
+  /** The worker's internal health endpoint (unset: none). fly.toml sets it for the worker's check. */
+  WORKER_HEALTH_PORT: int(0, 0).pipe(z.number().max(65535, 'must be at most 65535')),
+
+  /** Baked into the image at build time (Dockerfile ARG): Sentry's release and the ops page's "version running". */
+  GIT_SHA: optionalString,
+  // Set by Fly on every machine (https://fly.io/docs/machines/runtime-environment/); read for tags, never required.
+  FLY_APP_NAME: optionalString,
+  FLY_REGION: optionalString,
+  FLY_MACHINE_ID: optionalString,
+  FLY_PROCESS_GROUP: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -141,6 +156,11 @@ function clientIpSource(value: string | undefined, env: Env['NODE_ENV']): Client
 
 export interface Config {
   env: Env['NODE_ENV'];
+  /** NODE_ENV=production, or running on Fly: nothing is guessed (no embedded Postgres). */
+  production: boolean;
+  /** The git sha the image was built from, or the package version outside an image. */
+  version: string;
+  fly: { appName: string | undefined; region: string | undefined; machineId: string | undefined; processGroup: string | undefined };
   host: string;
   port: number;
   logLevel: Env['LOG_LEVEL'];
@@ -186,6 +206,8 @@ export interface Config {
     /** Retry backoff: base * 2^(attempt-1), capped, with jitter (computed in SQL). */
     retryBaseMs: number;
     retryMaxMs: number;
+    /** 0: no health endpoint. */
+    healthPort: number;
   };
 }
 
@@ -219,6 +241,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const e = parsed.data;
   const config: Config = {
     env: e.NODE_ENV,
+    production: e.NODE_ENV === 'production' || e.FLY_APP_NAME !== undefined,
+    version: e.GIT_SHA ?? `v${packageVersion}`,
+    fly: { appName: e.FLY_APP_NAME, region: e.FLY_REGION, machineId: e.FLY_MACHINE_ID, processGroup: e.FLY_PROCESS_GROUP },
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
@@ -277,6 +302,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       pollMs: e.WORKER_POLL_MS,
       retryBaseMs: e.WORKER_RETRY_BASE_MS,
       retryMaxMs: Math.max(e.WORKER_RETRY_MAX_MS, e.WORKER_RETRY_BASE_MS),
+      healthPort: e.WORKER_HEALTH_PORT,
     },
   };
   return deepFreeze(config);
@@ -288,6 +314,19 @@ function deepFreeze<T>(value: T): Readonly<T> {
     Object.freeze(value);
   }
   return value;
+}
+
+/**
+ * The URL to connect to, or undefined for "start the embedded Postgres". Production never guesses: an embedded
+ * database on a VM would quietly lose every row at the next deploy.
+ */
+export function databaseUrlFor(config: Pick<Config, 'databaseUrl' | 'production'>): string | undefined {
+  if (config.databaseUrl || !config.production) return config.databaseUrl;
+  throw new ConfigError([
+    'DATABASE_URL: is required in production (NODE_ENV=production or FLY_APP_NAME set). Set it to your Postgres ' +
+      "URL, e.g. `flyctl secrets set DATABASE_URL=postgresql://...`: the direct (session) connection for the worker " +
+      'and migrations; see docs/deploy.md.',
+  ]);
 }
 
 /** True when the server only answers on this machine: local sign-in is allowed only then. */

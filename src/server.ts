@@ -2,7 +2,7 @@
  * The web process: config -> database -> migrations -> app -> listen, and a graceful stop on SIGTERM/SIGINT.
  */
 import { buildApp } from './app.js';
-import { loadConfigOrExit } from './config.js';
+import { ConfigError, loadConfigOrExit } from './config.js';
 import { migrate } from './db/migrate.js';
 import { loadAppSecrets } from './auth/secrets.js';
 import { openDatabase } from './db/open.js';
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const synced = await syncBank(db.pool, loadBank());
   console.log(`problem bank: ${synced.problems} problems, ${synced.newVersions} new versions`);
   const secrets = await loadAppSecrets(db.pool);
-  const reporter = createReporter(config, { serverName: 'web' });
+  const reporter = createReporter(config, { processGroup: 'web' });
   // Built once: validating the providers here puts their start-up warnings at the top of the log.
   const llm = createLlm({ config, pool: db.pool, logger: createLogger(config, 'llm'), reporter });
   const app = await buildApp({ config, pool: db.pool, secrets, reporter, llm });
@@ -42,5 +42,6 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  // 2, as for any other configuration error (a production start without DATABASE_URL ends up here).
+  process.exit(err instanceof ConfigError ? 2 : 1);
 });

@@ -24,6 +24,11 @@ export interface WorkerLoop {
   /** Resolves when every job in hand has settled. */
   drained(): Promise<void>;
   readonly inFlight: number;
+  /**
+   * When the loop last finished a pass (claimed, or found its slots full). The poll makes a pass every pollMs, so
+   * an old tick means the loop is stuck (a hung claim) or stopped: the worker's health endpoint reports it.
+   */
+  readonly lastTickAt: number;
 }
 
 export function createLoop<J>(opts: LoopOptions<J>): WorkerLoop {
@@ -39,6 +44,7 @@ class ClaimLoop<J> implements WorkerLoop {
   private scheduled = false;
   private pumping: Promise<void> | null = null;
   private pollTimer: NodeJS.Timeout | undefined;
+  private tickedAt = Date.now();
   private readonly jobs = new Set<Promise<void>>();
 
   constructor(private readonly opts: LoopOptions<J>) {
@@ -69,6 +75,10 @@ class ClaimLoop<J> implements WorkerLoop {
     return this.running;
   }
 
+  get lastTickAt(): number {
+    return this.tickedAt;
+  }
+
   private schedule(): void {
     if (this.scheduled || this.stopping) return;
     this.scheduled = true;
@@ -85,6 +95,7 @@ class ClaimLoop<J> implements WorkerLoop {
       await this.pumping;
     } finally {
       this.pumping = null;
+      this.tickedAt = Date.now();
     }
   }
 

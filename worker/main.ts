@@ -2,15 +2,12 @@
  * The worker process: config -> database -> migrations -> claim loop, and a graceful drain on SIGTERM/SIGINT (a
  * second signal exits at once). See docs/runs.md.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadConfigOrExit } from '../src/config.js';
+import { loadConfigOrExit, type Config } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
-import { createPool } from '../src/db/pool.js';
+import { createPool, type Queryable } from '../src/db/pool.js';
 import { createLlm } from '../src/llm/index.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createReporter } from '../src/observability/reporter.js';
-import { projectRoot } from '../src/paths.js';
 import { onShutdownSignal } from '../src/shutdown.js';
 import { loadBank } from '../src/practice/bank.js';
 import { syncBank } from '../src/practice/bank-sync.js';
@@ -19,7 +16,9 @@ import { itemsOf } from '../src/bench/dataset.js';
 import { createBenchRunHandler, sandboxCodeGrader } from './handlers/bench-run.js';
 import { createGradeAttemptHandler } from './handlers/grade-attempt.js';
 import { createRegistry, registry as baseRegistry } from './handlers/index.js';
-import { startWorker } from './runtime.js';
+import { startWorker, type RunningWorker } from './runtime.js';
+import { createDatabaseCheck } from '../src/ops/health.js';
+import { staleAfterFor, startWorkerHealth } from '../src/ops/worker-health.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -36,7 +35,7 @@ async function main(): Promise<void> {
   // The worker grades against problem_versions, so it makes sure this build's bank is there too.
   await syncBank(pool, loadBank());
   // Benchmark runs and queued reviews call the LLM layer; the run handlers receive this one instance.
-  const reporter = createReporter(config, { serverName: 'worker' });
+  const reporter = createReporter(config, { processGroup: 'worker' });
   const llm = createLlm({ config, pool, logger: log.child({ component: 'llm' }), reporter });
   const grader = createGraderPool({
     size: config.grader.poolSize,
@@ -53,8 +52,18 @@ async function main(): Promise<void> {
     pausePollMs: config.bench.pausePollMs,
   });
   const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: pool, grader, llm }), benchRun]);
-  const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  const worker = await startWorker({ pool, databaseUrl: config.databaseUrl, config: config.worker, registry, log, version, reporter });
+  const worker = await startWorker({
+    pool,
+    databaseUrl: config.databaseUrl,
+    config: config.worker,
+    registry,
+    log,
+    version: config.version,
+    reporter,
+    graderStats: () => grader.stats(),
+  });
+  const health = await startHealth(config, worker, pool);
+  if (health) log.info({ port: health.port }, 'worker health endpoint listening on /__health');
   log.info({ llmProviders: llm.providers().filter((p) => p.enabled).map((p) => p.name) }, 'worker ready');
   // Claiming starts at once; grading waits for a warm child anyway. Booting the pool costs about a CPU-second per
   // child, so the queue benchmark waits for this line before it measures anything.
@@ -63,9 +72,22 @@ async function main(): Promise<void> {
   onShutdownSignal(async (signal) => {
     log.info({ signal }, 'shutting down');
     await worker.shutdown();
+    await health?.close();
     await grader.close();
     await pool.end();
     await reporter.flush();
+  });
+}
+
+/** The endpoint fly.toml's worker check polls: 503 once the claim loop stops ticking. Off when the port is 0. */
+function startHealth(config: Config, worker: RunningWorker, pool: Queryable) {
+  if (config.worker.healthPort === 0) return undefined;
+  return startWorkerHealth({
+    host: config.host,
+    port: config.worker.healthPort,
+    lastTickAt: worker.lastTickAt,
+    staleAfterMs: staleAfterFor(config.worker.pollMs),
+    checkDatabase: createDatabaseCheck(pool),
   });
 }
 

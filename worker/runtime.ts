@@ -31,12 +31,16 @@ export interface WorkerOptions {
   log: Logger;
   version: string;
   reporter?: ErrorReporter;
+  /** The grader pool's counts, shown on /admin/ops (written with each heartbeat). */
+  graderStats?: () => object;
 }
 
 export interface RunningWorker {
   workerId: string;
   /** Runs in hand right now. */
   held(): number;
+  /** When the claim loop last finished a pass (see WorkerLoop.lastTickAt). */
+  lastTickAt(): number;
   /** Stop claiming, let handlers finish within the grace period, abort and requeue the rest, deregister. */
   shutdown(): Promise<void>;
 }
@@ -87,12 +91,13 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   await registerWorker(pool, { ...info, livenessKey: listener.livenessKey });
 
   leases.start();
-  const sweeper = startSweeper({ pool, workerId, leaseMs: config.leaseMs, log, inHand: () => held.size });
+  const graderStats = () => opts.graderStats?.() ?? null;
+  const sweeper = startSweeper({ pool, workerId, leaseMs: config.leaseMs, log, inHand: () => held.size, graderStats });
   loop.start();
   log.info({ workerId, kinds, concurrency: config.concurrency, leaseMs: config.leaseMs }, 'worker started');
 
-  const parts = { pool, workerId, held, config, log, sweeper, loop, leases, executor, listener, claimer };
-  return { workerId, held: () => held.size, shutdown: () => shutdown(parts) };
+  const parts = { pool, workerId, held, config, log, sweeper, loop, leases, executor, listener, claimer, graderStats };
+  return { workerId, held: () => held.size, lastTickAt: () => loop.lastTickAt, shutdown: () => shutdown(parts) };
 }
 
 interface WorkerParts {
@@ -107,6 +112,7 @@ interface WorkerParts {
   executor: ReturnType<typeof createExecutor>;
   listener: Awaited<ReturnType<typeof startListener>>;
   claimer: ReturnType<typeof createClaimer>;
+  graderStats: () => object | null;
 }
 
 /** Stop claiming, let handlers finish within the grace period, abort and requeue the rest, deregister. */
@@ -114,7 +120,7 @@ async function shutdown(p: WorkerParts): Promise<void> {
   const { pool, workerId, held, config, log, loop, leases, executor } = p;
   p.sweeper.stop();
   await loop.stop();
-  await touchWorker(pool, workerId, held.size, true).catch(() => {});
+  await touchWorker(pool, workerId, held.size, true, p.graderStats()).catch(() => {});
   log.info({ inHand: held.size, graceMs: config.shutdownGraceMs }, 'worker stopping: no more claims');
   if (!(await drainWithin(loop.drained(), config.shutdownGraceMs))) {
     for (const id of held.keys()) leases.abortRun(id, new ShutdownError());

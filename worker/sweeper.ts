@@ -14,6 +14,8 @@ export interface SweeperOptions {
   log: Logger;
   /** Runs in hand, reported on the worker's row. */
   inHand(): number;
+  /** The grader pool's counts for /admin/ops, or null for a worker without one. */
+  graderStats(): object | null;
 }
 
 export function startSweeper(opts: SweeperOptions) {
@@ -24,7 +26,7 @@ export function startSweeper(opts: SweeperOptions) {
     try {
       // Alive, through the pool: the sweepers' other sign of life (the liveness lock) lapses while the LISTEN
       // session reconnects, and a worker silent for LIVENESS_GRACE_MS as well is taken for dead.
-      await touchWorker(pool, workerId, opts.inHand(), stopped);
+      await touchWorker(pool, workerId, opts.inHand(), stopped, opts.graderStats());
       const r = await sweepLostRuns(pool);
       if (r.requeued + r.failed + r.canceled > 0) log.info(r, 'swept runs of lost workers');
       if (Date.now() - lastPrune > 60_000) {

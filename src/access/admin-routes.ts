@@ -49,7 +49,7 @@ async function answer(request: FastifyRequest, reply: FastifyReply, fragment: st
 }
 
 export async function accessAdminRoutes(app: FastifyInstance, opts: { mailer?: Mailer; inviter?: Inviter | null } = {}): Promise<void> {
-  const mailer = opts.mailer ?? createMailer(app.deps.config);
+  const mailer = opts.mailer ?? createMailer(app.deps.config, app.deps.reporter);
   const inviter = opts.inviter === undefined ? createInviter(app.deps.config) : opts.inviter;
   /** How the approved person hears of it, for the confirmation's wording. */
   const telling = { mailEnabled: mailer.enabled, inviteEnabled: Boolean(inviter) };

@@ -4,6 +4,7 @@
  */
 import { Resend } from 'resend';
 import type { Config } from '../config.js';
+import type { ErrorReporter } from '../observability/reporter.js';
 
 /**
  * Resend's API sits behind Cloudflare, whose bot check refuses requests without a browser-like or named User-Agent
@@ -37,7 +38,8 @@ export interface Mailer {
   send(mail: Mail, log: Logger): Promise<SendOutcome>;
 }
 
-export function createMailer(config: Config): Mailer {
+/** A failed send leaves a breadcrumb, so the next error report shows that mail was failing too. */
+export function createMailer(config: Config, reporter?: Pick<ErrorReporter, 'breadcrumb'>): Mailer {
   const { apiKey, notifyEmail, notifyFrom, baseUrl } = config.resend;
   // baseUrl is always passed (Resend's own when unset) so the SDK never falls back to reading the environment itself.
   const client = apiKey ? new Resend(apiKey, { baseUrl: baseUrl ?? 'https://api.resend.com', userAgent: MAIL_USER_AGENT }) : null;
@@ -56,11 +58,13 @@ export function createMailer(config: Config): Mailer {
         );
         if (error) {
           log.warn({ resendError: error }, 'Resend refused the e-mail');
+          reporter?.breadcrumb('email', 'Resend refused the e-mail', { subject: mail.subject, name: error.name });
           return 'failed';
         }
         return 'sent';
       } catch (err) {
         log.warn({ err }, 'Resend could not be reached');
+        reporter?.breadcrumb('email', 'Resend could not be reached', { subject: mail.subject, error: String(err) });
         return 'failed';
       }
     },

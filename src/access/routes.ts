@@ -22,7 +22,7 @@ export const ACCEPTED_ACCESS_REQUESTS = { max: 10, timeWindow: 3_600_000 } as co
 const HONEYPOT = 'website';
 
 export async function accessRoutes(app: FastifyInstance, opts: { mailer?: Mailer } = {}): Promise<void> {
-  const mailer = opts.mailer ?? createMailer(app.deps.config);
+  const mailer = opts.mailer ?? createMailer(app.deps.config, app.deps.reporter);
   // @fastify/rate-limit's own counter (its store, its window), consulted only for a valid form.
   let accepted: ReturnType<FastifyInstance['createRateLimit']> | undefined;
   const acceptedLimit = (request: FastifyRequest) =>

@@ -1,9 +1,9 @@
 /**
- * Opens the database the config names: DATABASE_URL, or an embedded server for local use.
+ * Opens the database the config names: DATABASE_URL, or an embedded server for local use (never in production).
  */
 import { join, resolve } from 'node:path';
 import type pg from 'pg';
-import type { Config } from '../config.js';
+import { databaseUrlFor, type Config } from '../config.js';
 import { projectRoot } from '../paths.js';
 import { createPool } from './pool.js';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.js';
@@ -20,7 +20,7 @@ export async function openDatabase(
   opts: { applicationName?: string; log?: (msg: string) => void } = {},
 ): Promise<Database> {
   let embedded: EmbeddedDatabase | undefined;
-  let url = config.databaseUrl;
+  let url = databaseUrlFor(config);
   if (!url) {
     const dir = join(resolve(projectRoot, config.dataDir), 'postgres');
     opts.log?.(`DATABASE_URL is unset: starting the embedded Postgres in ${dir}`);

@@ -49,14 +49,14 @@ export function createLlm(deps: LlmDeps): Llm {
     defaultDailyCap,
   });
   return {
-    complete: (opts) => complete(calls, opts),
+    complete: (opts) => complete(calls, opts, deps.reporter),
     invoke: (providerName, request, signal) => invoke(calls, providerName, request, signal),
     providers: () => registry.statuses(),
     defaultDailyCap,
   };
 }
 
-async function complete(calls: CallLifecycle, opts: CompleteOptions): Promise<CompleteResult> {
+async function complete(calls: CallLifecycle, opts: CompleteOptions, reporter: LlmDeps['reporter']): Promise<CompleteResult> {
   const ctx = newContext(opts.userId, opts.feature, opts.prompt, opts.provider ?? ANTHROPIC, opts.requestId);
   const signal = opts.signal ?? new AbortController().signal;
   const offlineLabel = FEATURE_SETTINGS[opts.feature].offlineLabel;
@@ -72,6 +72,7 @@ async function complete(calls: CallLifecycle, opts: CompleteOptions): Promise<Co
     failure = err;
   }
   const { error } = failure;
+  reporter?.breadcrumb('llm', `${ctx.providerName} call failed: ${error.kind}`, { feature: ctx.feature, model: failure.model });
   // Nobody is waiting for an answer to a cancelled call: record it and stop.
   if (error.extra.aborted) {
     await calls.recordFailure(ctx, failure, 'llm', 'error');

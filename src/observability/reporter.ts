@@ -4,7 +4,7 @@
  * an AI budget being used up) give those reports context.
  */
 import * as Sentry from '@sentry/node';
-import type { Config } from '../config.js';
+import { baseSentryOptions, processGroupOf, type SentryConfig } from './sentry-options.js';
 
 export interface ErrorReporter {
   readonly enabled: boolean;
@@ -20,22 +20,15 @@ export const noopReporter: ErrorReporter = {
   flush: async () => {},
 };
 
-let initialised = false;
-
-export function createReporter(config: Pick<Config, 'sentry'>, opts: { release?: string; serverName?: string } = {}): ErrorReporter {
+/**
+ * The processes are started with instrument.ts, which has initialised Sentry with its process-wide integrations by
+ * now. Started without it (tests, tsx), Sentry is initialised here with the same release and tags but none of the
+ * global handlers, which would fight the test runner's own.
+ */
+export function createReporter(config: SentryConfig, opts: { processGroup?: string } = {}): ErrorReporter {
   if (!config.sentry.dsn) return noopReporter;
-  if (!initialised) {
-    Sentry.init({
-      dsn: config.sentry.dsn,
-      environment: config.sentry.environment,
-      tracesSampleRate: config.sentry.tracesSampleRate,
-      release: opts.release,
-      serverName: opts.serverName,
-      // We report from our own error handler; Sentry's automatic integrations would double-report and patch modules.
-      defaultIntegrations: false,
-      sendDefaultPii: false,
-    });
-    initialised = true;
+  if (Sentry.getClient()?.getOptions().dsn !== config.sentry.dsn) {
+    Sentry.init({ ...baseSentryOptions(config, opts.processGroup ?? processGroupOf(config)), defaultIntegrations: false });
   }
   return {
     enabled: true,

@@ -104,6 +104,8 @@ export interface WorkerRow extends Omit<WorkerInfo, 'livenessKey'> {
   runsInHand: number;
   stopping: boolean;
   held: { id: string; kind: string; attempts: number; leaseExpiresAt: Date | null }[];
+  /** The worker's grader pool counts (warm, busy, queued, ...), null if it has none or has not reported yet. */
+  grader: Record<string, number | boolean> | null;
 }
 
 /** Workers seen within `withinS` seconds, each with the runs it currently holds. */
@@ -130,6 +132,7 @@ export async function listWorkers(db: Queryable, withinS: number): Promise<Worke
     heartbeatAgeS: r.age,
     runsInHand: r.runs_in_hand,
     stopping: r.stopping,
+    grader: r.grader ?? null,
     held: (r.held as { id: string; kind: string; attempts: number; leaseExpiresAt: string | null }[]).map((h) => ({
       ...h,
       leaseExpiresAt: h.leaseExpiresAt ? new Date(h.leaseExpiresAt) : null,

@@ -32,10 +32,11 @@ export async function registerWorker(db: Queryable, w: WorkerInfo): Promise<void
   );
 }
 
-export async function touchWorker(db: Queryable, workerId: string, runsInHand: number, stopping: boolean): Promise<void> {
+/** `grader`: the worker's grader pool counts for the ops page, or null for a worker without one. */
+export async function touchWorker(db: Queryable, workerId: string, runsInHand: number, stopping: boolean, grader: object | null = null): Promise<void> {
   await db.query(
-    'UPDATE worker_heartbeats SET last_seen_at = now(), runs_in_hand = $2, stopping = $3 WHERE worker_id = $1',
-    [workerId, runsInHand, stopping],
+    'UPDATE worker_heartbeats SET last_seen_at = now(), runs_in_hand = $2, stopping = $3, grader = $4 WHERE worker_id = $1',
+    [workerId, runsInHand, stopping, grader],
   );
 }
 

@@ -9,6 +9,7 @@ export interface AdminPage {
 }
 
 export const ADMIN_PAGES: AdminPage[] = [
+  { href: '/admin/ops', title: 'Operations', description: 'Health at a glance: queue, workers, grader pool, LLM spend, failures.' },
   { href: '/admin/access-requests', title: 'Access requests', description: 'Approve or deny people asking to be let in.' },
   { href: '/admin/users', title: 'Users', description: 'Who has access and why; revoke approvals.' },
   { href: '/admin/workers', title: 'Workers', description: 'Live workers, what they hold, and queue depth by status.' },

@@ -6,6 +6,7 @@
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -96,6 +97,17 @@ async function serve(): Promise<void> {
   process.exit(0);
 }
 
+/** Resident and peak resident memory of a process, from /proc (Linux), in MB. */
+function memoryOf(pid: number | undefined): { rssMb: number; peakMb: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]);
+    return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
+  } catch {
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: [...process.execArgv, ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [])], stdio: 'inherit' });
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -105,6 +117,7 @@ async function main(): Promise<void> {
       child.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
     });
     const headers = { cookie: s.cookie };
+    const idle = memoryOf(child.pid);
     if (process.env.BENCH_ONLY_PAGE) {
       // Profiling aid: load only the app, so a CPU profile of the server shows nothing else.
       console.log(JSON.stringify({ page: await measure(s.appUrl, ['/problems', `/problems/${PROBLEM}`], headers) }));
@@ -124,6 +137,9 @@ async function main(): Promise<void> {
     console.log('route                          | req/s   | p99 ms');
     console.log('-------------------------------|---------|-------');
     for (const [name, r] of rows) console.log(`${name.padEnd(31)}| ${String(r.rps).padEnd(8)}| ${r.p99_ms}`);
+    // The server process holds the app and the bare twin (Postgres runs apart): an upper bound for the web process.
+    const loaded = memoryOf(child.pid);
+    if (idle && loaded) console.log(`server process RSS: ${idle.rssMb} MB idle before load, ${loaded.peakMb} MB peak under load`);
     // The floor holds for each page against its own bytes, not only for the mix the JSON line reports.
     const pairs: [string, Result, Result][] = [
       ['/problems', rows[0]![1], rows[1]![1]],

@@ -59,10 +59,15 @@ describe('isCloudflareAddress', () => {
     ['104.16.0.1', true],
     ['::ffff:172.64.1.1', true],
     ['2a06:98c0::1', true],
+    ['::ffff:104.16.0.1', true],
+    ['2606:4700::1', true],
     ['203.0.113.9', false],
     ['172.16.5.2', false],
     ['2001:db8::1', false],
+    ['10.0.0.1', false],
+    ['127.0.0.1', false],
     ['nonsense', false],
+    ['', false],
   ])('%s -> %s', (ip, expected) => {
     expect(isCloudflareAddress(ip)).toBe(expected);
   });

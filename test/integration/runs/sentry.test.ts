@@ -38,7 +38,7 @@ describe('worker error reporting', () => {
     const event = await waitFor(async () => sentry.events.find((e) => JSON.stringify(e).includes('No such problem in the bank')), {
       what: 'the Sentry event',
     });
-    expect(event).toMatchObject({ environment: 'worker-test', server_name: 'worker', tags: { runKind: 'sleep', runId: broken.id, code: 'broken' } });
+    expect(event).toMatchObject({ environment: 'worker-test', tags: { process_group: 'worker', runKind: 'sleep', runId: broken.id, code: 'broken' } });
     expect(sentry.events.filter((e) => JSON.stringify(e).includes('Failing on purpose'))).toHaveLength(0);
   }, 40_000);
 });
