@@ -28,6 +28,7 @@ import { accessRoutes } from './access/routes.js';
 import { approvalFacts } from './access/service.js';
 import { adminRoutes } from './admin/routes.js';
 import { diagnosticsRoutes } from './diagnostics/routes.js';
+import { feedbackRoutes } from './feedback/routes.js';
 import { registerSecurity } from './web/security.js';
 import { registerStatic } from './web/static.js';
 import { viewOptions } from './web/views.js';
@@ -109,5 +110,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accessAdminRoutes);
   await app.register(adminRoutes);
   await app.register(diagnosticsRoutes);
+  await app.register(feedbackRoutes);
   return app;
 }

@@ -49,14 +49,14 @@ export function integrationStatus(config: Config): IntegrationStatus[] {
       ? { name: 'Sentry', state: 'on', detail: `environment ${config.sentry.environment}` }
       : { name: 'Sentry', state: 'off', detail: 'errors go to the log only' },
     gh.token && gh.repo
-      ? { name: 'GitHub feedback', state: 'on', detail: `issues filed in ${gh.repo}` }
+      ? { name: 'GitHub feedback', state: 'on', detail: `operator files feedback as issues in ${gh.repo} from /admin/feedback` }
       : gh.token || gh.repo
         ? {
             name: 'GitHub feedback',
             state: 'half',
-            detail: gh.token ? 'GITHUB_FEEDBACK_REPO unset' : 'GITHUB_FEEDBACK_TOKEN unset',
+            detail: `${gh.token ? 'GITHUB_FEEDBACK_REPO' : 'GITHUB_FEEDBACK_TOKEN'} unset: feedback is saved in the database only`,
           }
-        : { name: 'GitHub feedback', state: 'off', detail: 'feedback is saved in the database only' },
+        : { name: 'GitHub feedback', state: 'off', detail: 'feedback is saved in the database only (/admin/feedback)' },
     access.allowedUserIds.length + access.allowedEmails.length > 0
       ? {
           name: 'Allowlist',
