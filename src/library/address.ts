@@ -23,7 +23,8 @@ export type RefusalReason =
   | 'reserved'
   | 'metadata';
 
-export type Verdict = { ok: true } | { ok: false; reason: RefusalReason; message: string };
+export type Refusal = { ok: false; reason: RefusalReason; message: string };
+export type Verdict = { ok: true } | Refusal;
 
 const MESSAGES: Record<RefusalReason, string> = {
   bad_url: 'That is not a web address.',
@@ -40,7 +41,7 @@ const MESSAGES: Record<RefusalReason, string> = {
   metadata: 'That address is a cloud metadata service.',
 };
 
-export function refuse(reason: RefusalReason, detail?: string): Verdict {
+export function refuse(reason: RefusalReason, detail?: string): Refusal {
   return { ok: false, reason, message: detail ? `${MESSAGES[reason]} (${detail})` : MESSAGES[reason] };
 }
 const OK: Verdict = { ok: true };
@@ -135,17 +136,17 @@ export function classifyHostname(host: string): Verdict {
  * parser has already turned `2130706433` and `0x7f.1` into `127.0.0.1`; classifyAddress reads those forms as well,
  * for hosts that arrive by another road (a resolver's answer, a redirect's Location).
  */
-export function checkUrl(raw: string): { ok: true; url: URL } | (Verdict & { ok: false }) {
+export function checkUrl(raw: string): { ok: true; url: URL } | Refusal {
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
-    return refuse('bad_url') as Verdict & { ok: false };
+    return refuse('bad_url');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return refuse('bad_scheme', `${url.protocol.replace(/:$/, '')}:// is not allowed`) as Verdict & { ok: false };
+    return refuse('bad_scheme', `${url.protocol.replace(/:$/, '')}:// is not allowed`);
   }
-  if (url.username || url.password) return refuse('bad_url', 'addresses with a user name or password are not accepted') as Verdict & { ok: false };
+  if (url.username || url.password) return refuse('bad_url', 'addresses with a user name or password are not accepted');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const literal = parseIPv6(host) !== null || parseIPv4(host) !== null;
   const verdict = literal ? classifyAddress(host) : classifyHostname(host);
