@@ -29,6 +29,7 @@ import { approvalFacts } from './access/service.js';
 import { adminRoutes } from './admin/routes.js';
 import { diagnosticsRoutes } from './diagnostics/routes.js';
 import { feedbackRoutes } from './feedback/routes.js';
+import { libraryRoutes } from './library/routes.js';
 import { registerSecurity } from './web/security.js';
 import { registerStatic } from './web/static.js';
 import { viewOptions } from './web/views.js';
@@ -111,5 +112,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes);
   await app.register(diagnosticsRoutes);
   await app.register(feedbackRoutes);
+  await app.register(libraryRoutes);
   return app;
 }

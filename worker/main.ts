@@ -16,6 +16,7 @@ import { loadBank } from '../src/practice/bank.js';
 import { syncBank } from '../src/practice/bank-sync.js';
 import { createGraderPool } from './grader/index.js';
 import { createGradeAttemptHandler } from './handlers/grade-attempt.js';
+import { createLibraryFetchHandler } from './handlers/library-fetch.js';
 import { createRegistry, registry as baseRegistry } from './handlers/index.js';
 import { startWorker } from './runtime.js';
 
@@ -52,7 +53,11 @@ async function main(): Promise<void> {
     memoryLimitMb: config.grader.memoryLimitMb,
     logger: { info: (m, e) => log.info(e ?? {}, m), warn: (m, e) => log.warn(e ?? {}, m) },
   });
-  const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: pool, grader, llm })]);
+  const registry = createRegistry([
+    ...baseRegistry.values(),
+    createGradeAttemptHandler({ db: pool, grader, llm }),
+    createLibraryFetchHandler({ db: pool }),
+  ]);
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const worker = await startWorker({ pool, databaseUrl: config.databaseUrl, config: config.worker, registry, log, version, reporter });
   log.info({ llmProviders: llm.providers().filter((p) => p.enabled).map((p) => p.name) }, 'worker ready');
