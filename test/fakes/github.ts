@@ -2,8 +2,9 @@
  * A fake GitHub REST API on 127.0.0.1: POST /repos/{owner}/{repo}/issues, as GitHub answers it. It records every
  * request, checks the bearer token like GitHub would (401 "Bad credentials"), and can be told to fail with 500.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { listenOnLoopback } from './loopback.js';
+import { sendJson as json } from './scripted-server.js';
 
 export interface RecordedIssue {
   owner: string;
@@ -27,14 +28,9 @@ export interface FakeGitHub {
 
 export const FAKE_GITHUB_TOKEN = 'github_pat_fake_feedback';
 
-function json(res: import('node:http').ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
-
 export async function startFakeGitHub(): Promise<FakeGitHub> {
   const fake = { url: '', token: FAKE_GITHUB_TOKEN, issues: [] as RecordedIssue[], requests: 0, mode: 'ok' } as FakeGitHub;
-  const server: Server = createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     fake.requests += 1;
@@ -49,12 +45,8 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     fake.issues.push({ owner: route[1]!, repo: route[2]!, headers: req.headers, body, number });
     json(res, 201, { number, html_url: `https://github.example/${route[1]}/${route[2]}/issues/${number}`, title: body.title });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake.close = () =>
-    new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+  const listening = await listenOnLoopback(server);
+  fake.url = listening.url;
+  fake.close = listening.close;
   return fake;
 }

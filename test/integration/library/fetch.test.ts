@@ -4,18 +4,18 @@
  * targets, which the fetcher must refuse before connecting (the hit counts prove it never tried).
  */
 import type { LookupAddress } from 'node:dns';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, safeFetch, type FetchPolicy } from '../../../src/library/fetch.js';
+import { listenOnLoopback, type Listening } from '../../fakes/loopback.js';
 
-let server: Server;
+let listening: Listening;
 let port: number;
 const hits = new Map<string, number>();
 const hitsOn = (path: string) => hits.get(path) ?? 0;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     hits.set(path, hitsOn(path) + 1);
     const chain = /^\/chain\/(\d+)$/.exec(path);
@@ -52,16 +52,10 @@ beforeAll(async () => {
         return res.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  listening = await listenOnLoopback(server);
+  port = listening.port;
 });
-afterAll(
-  () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-);
+afterAll(() => listening?.close());
 
 let rebindCalls = 0;
 beforeEach(() => {

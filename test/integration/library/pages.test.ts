@@ -4,8 +4,7 @@
  * setting, passed to the handler here and never set by the app.
  */
 import type { LookupAddress } from 'node:dns';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,10 +14,11 @@ import type { RunContext } from '../../../worker/handlers/types.js';
 import { buildTestApp } from '../../helpers/app.js';
 import { signIn, type SignedIn } from '../../helpers/auth.js';
 import { useTestDatabase } from '../../helpers/db.js';
+import { listenOnLoopback, type Listening } from '../../fakes/loopback.js';
 
 const db = useTestDatabase();
 let app: FastifyInstance;
-let server: Server;
+let listening: Listening;
 let port: number;
 let hits = 0;
 let rebindCalls = 0;
@@ -36,21 +36,18 @@ async function resolve(hostname: string): Promise<LookupAddress[]> {
 const policy: FetchPolicy = { ...DEFAULT_POLICY, resolve, allowLoopbackForTests: true };
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     hits += 1;
     if (req.url === '/redirect') return res.writeHead(302, { location: '/paper' }).end();
     res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as AddressInfo).port;
+  listening = await listenOnLoopback(server);
+  port = listening.port;
   app = await buildTestApp(db);
 });
 afterAll(async () => {
   await app?.close();
-  await new Promise<void>((r) => {
-    server.close(() => r());
-    server.closeAllConnections();
-  });
+  await listening?.close();
 });
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
