@@ -10,7 +10,7 @@ import { extractSummary } from './extract.js';
 import { DEFAULT_POLICY, safeFetch, type FetchPolicy } from './fetch.js';
 import * as q from './queries.js';
 
-export const LIBRARY_FETCH_KIND = 'library_fetch';
+export const LIBRARY_FETCH_KIND = 'library-fetch';
 
 export const addItemSchema = z.object({
   url: z

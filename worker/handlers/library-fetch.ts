@@ -1,5 +1,5 @@
 /**
- * library_fetch: fetches one reading-library item. The logic is src/library/service.ts (fetchItem); a refused or
+ * library-fetch: fetches one reading-library item. The logic is src/library/service.ts (fetchItem); a refused or
  * failed fetch is a stored outcome, not an error, so only a database failure is retried.
  */
 import { z } from 'zod';
@@ -16,7 +16,7 @@ export function createLibraryFetchHandler(deps: { db: Queryable; policy?: FetchP
     kind: LIBRARY_FETCH_KIND,
     async handle(payload, ctx) {
       const parsed = payloadSchema.safeParse(payload);
-      if (!parsed.success) throw new PermanentError('library_fetch needs { itemId }', 'bad_payload');
+      if (!parsed.success) throw new PermanentError('library-fetch needs { itemId }', 'bad_payload');
       ctx.signal.throwIfAborted();
       let status;
       try {

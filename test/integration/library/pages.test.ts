@@ -1,5 +1,5 @@
 /**
- * /library and /library/add over HTTP, and the worker's library_fetch handler against a loopback server that counts
+ * /library and /library/add over HTTP, and the worker's library-fetch handler against a loopback server that counts
  * hits. Names are answered by a resolver the test controls; the loopback allowance is the fetcher's test-only
  * setting, passed to the handler here and never set by the app.
  */
@@ -57,7 +57,7 @@ const count = async (table: string) => Number((await db.pool.query(`SELECT count
 
 /** Runs the queued fetch through the worker's real handler, as the worker would after claiming it. */
 async function runQueuedFetch(): Promise<unknown> {
-  const { rows } = await db.pool.query(`SELECT id::text, payload FROM runs WHERE kind = 'library_fetch' AND status = 'queued' ORDER BY id DESC LIMIT 1`);
+  const { rows } = await db.pool.query(`SELECT id::text, payload FROM runs WHERE kind = 'library-fetch' AND status = 'queued' ORDER BY id DESC LIMIT 1`);
   await db.pool.query('DELETE FROM runs WHERE id = $1', [rows[0].id]);
   const ctx = { runId: rows[0].id, attempt: 1, ownerId: null, signal: new AbortController().signal, log: pino({ level: 'silent' }) } as Partial<RunContext>;
   return createLibraryFetchHandler({ db: db.pool, policy }).handle(rows[0].payload, ctx as RunContext);
