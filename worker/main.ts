@@ -18,6 +18,7 @@ import { createGraderPool } from './grader/index.js';
 import { itemsOf } from '../src/bench/dataset.js';
 import { createBenchRunHandler, sandboxCodeGrader } from './handlers/bench-run.js';
 import { createGradeAttemptHandler } from './handlers/grade-attempt.js';
+import { createLibraryFetchHandler } from './handlers/library-fetch.js';
 import { createRegistry, registry as baseRegistry } from './handlers/index.js';
 import { startWorker } from './runtime.js';
 
@@ -52,7 +53,12 @@ async function main(): Promise<void> {
     resolveItems: itemsOf,
     pausePollMs: config.bench.pausePollMs,
   });
-  const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: pool, grader, llm }), benchRun]);
+  const registry = createRegistry([
+    ...baseRegistry.values(),
+    createGradeAttemptHandler({ db: pool, grader, llm }),
+    benchRun,
+    createLibraryFetchHandler({ db: pool }),
+  ]);
   const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const worker = await startWorker({ pool, databaseUrl: config.databaseUrl, config: config.worker, registry, log, version, reporter });
   log.info({ llmProviders: llm.providers().filter((p) => p.enabled).map((p) => p.name) }, 'worker ready');
