@@ -33,6 +33,8 @@ import { accessRoutes } from './access/routes.js';
 import { approvalFacts } from './access/service.js';
 import { adminRoutes } from './site/admin-routes.js';
 import { diagnosticsRoutes } from './site/diagnostics-routes.js';
+import { feedbackRoutes } from './feedback/routes.js';
+import { libraryRoutes } from './library/routes.js';
 import { registerSecurity } from './web/security.js';
 import { registerStatic } from './web/static.js';
 import { viewOptions } from './web/views.js';
@@ -120,5 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes);
   await app.register(opsRoutes);
   await app.register(diagnosticsRoutes);
+  await app.register(feedbackRoutes);
+  await app.register(libraryRoutes);
   return app;
 }

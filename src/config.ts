@@ -113,6 +113,7 @@ const envSchema = z.object({
   GITHUB_FEEDBACK_REPO: optionalString.pipe(
     z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must look like owner/repo').optional(),
   ),
+  GITHUB_API_URL: optionalUrl,
 
   WORKER_CONCURRENCY: int(2, 1),
   SHUTDOWN_GRACE_MS: int(10_000, 0),
@@ -191,7 +192,8 @@ export interface Config {
   resend: { apiKey: string | undefined; notifyEmail: string | undefined; notifyFrom: string | undefined; baseUrl: string | undefined };
   access: { allowedUserIds: string[]; allowedEmails: string[]; adminUserIds: string[] };
   diagnosticsEnabled: boolean;
-  githubFeedback: { token: string | undefined; repo: string | undefined };
+  /** apiUrl is GitHub's REST API unless GITHUB_API_URL points elsewhere (GitHub Enterprise, or a test's fake). */
+  githubFeedback: { token: string | undefined; repo: string | undefined; apiUrl: string };
   /** The worker's sandboxed grader pool (docs/grading-sandbox.md has the memory arithmetic behind the defaults). */
   grader: { poolSize: number; concurrency: number; timeLimitMs: number; memoryLimitMb: number };
   /** Benchmark runs (docs/bench.md): the largest estimated cost a non-admin may start, and how often a paused run retries. */
@@ -292,7 +294,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       adminUserIds: e.LIS_ADMIN_USER_IDS.length > 0 ? e.LIS_ADMIN_USER_IDS : e.LIS_ALLOWED_USER_IDS,
     },
     diagnosticsEnabled: e.LIS_DIAGNOSTICS_ENABLED,
-    githubFeedback: { token: e.GITHUB_FEEDBACK_TOKEN, repo: e.GITHUB_FEEDBACK_REPO },
+    githubFeedback: {
+      token: e.GITHUB_FEEDBACK_TOKEN,
+      repo: e.GITHUB_FEEDBACK_REPO,
+      apiUrl: (e.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+    },
     grader: { poolSize: e.GRADER_POOL_SIZE, concurrency: e.GRADER_CONCURRENCY, timeLimitMs: e.GRADER_TIME_LIMIT_MS, memoryLimitMb: e.GRADER_MEMORY_LIMIT_MB },
     bench: { maxRunCostUsd: e.BENCH_MAX_RUN_COST_USD, pausePollMs: e.BENCH_PAUSE_POLL_MS },
     worker: {

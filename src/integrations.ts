@@ -52,12 +52,15 @@ export function integrationStatus(config: Config): IntegrationStatus[] {
     config.sentry.dsn
       ? { name: 'Sentry', state: 'on', detail: `environment ${config.sentry.environment}` }
       : { name: 'Sentry', state: 'off', detail: 'errors go to the log only' },
-    // Nothing files GitHub issues yet: setting the variables must not read as if it did.
-    {
-      name: 'GitHub feedback',
-      state: 'off',
-      detail: gh.token || gh.repo ? 'not built yet: GITHUB_FEEDBACK_TOKEN / GITHUB_FEEDBACK_REPO have no effect' : 'not built yet',
-    },
+    gh.token && gh.repo
+      ? { name: 'GitHub feedback', state: 'on', detail: `operator files feedback as issues in ${gh.repo} from /admin/feedback` }
+      : gh.token || gh.repo
+        ? {
+            name: 'GitHub feedback',
+            state: 'half',
+            detail: `${gh.token ? 'GITHUB_FEEDBACK_REPO' : 'GITHUB_FEEDBACK_TOKEN'} unset: feedback is saved in the database only`,
+          }
+        : { name: 'GitHub feedback', state: 'off', detail: 'feedback is saved in the database only (/admin/feedback)' },
     access.allowedUserIds.length + access.allowedEmails.length > 0
       ? {
           name: 'Allowlist',

@@ -15,6 +15,7 @@ import { createGraderPool } from './grader/index.js';
 import { itemsOf } from '../src/bench/dataset.js';
 import { createBenchRunHandler, sandboxCodeGrader } from './handlers/bench-run.js';
 import { createGradeAttemptHandler } from './handlers/grade-attempt.js';
+import { createLibraryFetchHandler } from './handlers/library-fetch.js';
 import { createRegistry, registry as baseRegistry } from './handlers/index.js';
 import { startWorker, type RunningWorker } from './runtime.js';
 import { createDatabaseCheck } from '../src/ops/health.js';
@@ -51,7 +52,12 @@ async function main(): Promise<void> {
     resolveItems: itemsOf,
     pausePollMs: config.bench.pausePollMs,
   });
-  const registry = createRegistry([...baseRegistry.values(), createGradeAttemptHandler({ db: pool, grader, llm }), benchRun]);
+  const registry = createRegistry([
+    ...baseRegistry.values(),
+    createGradeAttemptHandler({ db: pool, grader, llm }),
+    benchRun,
+    createLibraryFetchHandler({ db: pool }),
+  ]);
   const worker = await startWorker({
     pool,
     databaseUrl: config.databaseUrl,

@@ -26,7 +26,7 @@ export async function accessRoutes(app: FastifyInstance, opts: { mailer?: Mailer
   // @fastify/rate-limit's own counter (its store, its window), consulted only for a valid form.
   let accepted: ReturnType<FastifyInstance['createRateLimit']> | undefined;
   const acceptedLimit = (request: FastifyRequest) =>
-    (accepted ??= app.createRateLimit({ ...ACCEPTED_ACCESS_REQUESTS, keyGenerator: (r) => `accepted-access:${r.ip}` }))(request);
+    (accepted ??= app.createRateLimit({ ...ACCEPTED_ACCESS_REQUESTS, keyGenerator: (r) => `accepted-access:${r.clientIp}` }))(request);
 
   app.get('/request-access', async (request, reply) => {
     const email = request.signedInNotAllowed?.email ?? request.user?.email ?? '';
