@@ -70,7 +70,8 @@ export interface FakeFly {
   close(): Promise<void>;
 }
 
-/** A token bucket per action: `rate` tokens a second, at most `burst`. */
+/** A token bucket per action: `rate` tokens a second, at most `burst`. The fake's own, not the client's limiter, so a
+ * mistake in the client's is not copied into what checks it. */
 function bucketLimiter(now: () => number) {
   const buckets = new Map<string, { tokens: number; at: number }>();
   return (action: FlyAction): boolean => {
