@@ -87,28 +87,40 @@ function bucketLimiter(now: () => number) {
   };
 }
 
-export async function startFakeFlyMachines(options: FakeFlyOptions = {}): Promise<FakeFly> {
-  const token = options.token ?? 'fake-fly-token';
-  const app = options.app ?? 'your-fly-app';
-  const waitCapMs = options.waitCapMs ?? 60_000;
-  const allow = bucketLimiter(options.now ?? Date.now);
-  const machines = new Map<string, FakeMachine>();
-  const failures = new Map<FlyAction, { status: number; times: number }[]>();
-  const events = new EventEmitter();
-  const log: FakeFly['log'] = [];
-  let stickNext = false;
-  let dropExitNext = false;
-  const dropExit = new Set<string>();
+/** The machines and what the fake was told to do to them; the HTTP layer below only routes to it. */
+class MachineBook {
+  readonly machines = new Map<string, FakeMachine>();
+  readonly events = new EventEmitter();
+  stickNext = false;
+  dropExitNext = false;
+  readonly #dropExit = new Set<string>();
 
-  const setState = (m: FakeMachine, state: FakeMachine['state'], event?: Omit<FakeMachineEvent, 'timestamp'>) => {
+  constructor(private readonly waitCapMs: number) {}
+
+  setState(m: FakeMachine, state: FakeMachine['state'], event?: Omit<FakeMachineEvent, 'timestamp'>): void {
     m.state = state;
     if (event) m.events.unshift({ ...event, timestamp: Date.now() });
-    events.emit('state', m);
-  };
+    this.events.emit('state', m);
+  }
 
-  const launch = (m: FakeMachine, stuck: boolean) => {
+  create(body: any): FakeMachine {
+    const id = randomBytes(7).toString('hex');
+    const m: FakeMachine = {
+      id, instance_id: randomBytes(8).toString('hex').toUpperCase(), name: body?.name ?? `machine-${id}`, state: 'created',
+      region: body?.region ?? 'iad', config: body?.config ?? {}, created_at: new Date().toISOString(), events: [], stdout: '', stderr: '',
+    };
+    this.machines.set(id, m);
+    this.setState(m, 'created', { type: 'launch', status: 'created', source: 'user' });
+    if (this.dropExitNext) this.#dropExit.add(id);
+    const stuck = this.stickNext;
+    this.stickNext = this.dropExitNext = false;
+    if (!body?.skip_launch) setImmediate(() => this.#launch(m, stuck));
+    return m;
+  }
+
+  #launch(m: FakeMachine, stuck: boolean): void {
     const startEvent = { type: 'start', status: 'started', source: 'flyd' } as const;
-    if (stuck) return setState(m, 'started', startEvent);
+    if (stuck) return this.setState(m, 'started', startEvent);
     const [cmd, ...args] = (m.config?.init?.cmd ?? []) as string[];
     // Exactly the machine's env: a real machine inherits nothing from whoever created it.
     const child = spawn(cmd!, args, { env: { ...(m.config?.env ?? {}) }, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -116,76 +128,79 @@ export async function startFakeFlyMachines(options: FakeFlyOptions = {}): Promis
     child.stdout!.on('data', (c: Buffer) => void (m.stdout += c.toString('utf8')));
     child.stderr!.on('data', (c: Buffer) => void (m.stderr += c.toString('utf8')));
     child.on('error', (err) => void (m.stderr += String(err)));
-    setState(m, 'started', startEvent);
+    this.setState(m, 'started', startEvent);
     child.on('close', (code, signal) => {
       if (m.state !== 'started') return; // destroyed or vanished meanwhile
       // Killed by a signal: 128 + its number, as a shell (and Fly's init) reports it.
       const exit = { exit_code: code ?? 128 + (signal ? constants.signals[signal] : 0), oom_killed: false, requested_stop: false, ...(signal ? { signal } : {}) };
-      setState(m, 'stopped', dropExit.has(m.id) ? undefined : { type: 'exit', status: 'stopped', source: 'flyd', request: { exit_event: exit } });
-      if (m.config?.auto_destroy) setState(m, 'destroyed', { type: 'destroy', status: 'destroyed', source: 'flyd' });
+      this.setState(m, 'stopped', this.#dropExit.has(m.id) ? undefined : { type: 'exit', status: 'stopped', source: 'flyd', request: { exit_event: exit } });
+      if (m.config?.auto_destroy) this.setState(m, 'destroyed', { type: 'destroy', status: 'destroyed', source: 'flyd' });
     });
-  };
+  }
 
-  const create = (body: any): FakeMachine => {
-    const id = randomBytes(7).toString('hex');
-    const m: FakeMachine = {
-      id, instance_id: randomBytes(8).toString('hex').toUpperCase(), name: body?.name ?? `machine-${id}`, state: 'created',
-      region: body?.region ?? 'iad', config: body?.config ?? {}, created_at: new Date().toISOString(), events: [], stdout: '', stderr: '',
-    };
-    machines.set(id, m);
-    setState(m, 'created', { type: 'launch', status: 'created', source: 'user' });
-    if (dropExitNext) dropExit.add(id);
-    const stuck = stickNext;
-    stickNext = dropExitNext = false;
-    if (!body?.skip_launch) setImmediate(() => launch(m, stuck));
-    return m;
-  };
+  list(params: URLSearchParams): FakeMachine[] {
+    const wanted = [...params].filter(([k]) => k.startsWith('metadata.')).map(([k, v]) => [k.slice(9), v] as const);
+    return [...this.machines.values()].filter((x) => x.state !== 'destroyed' && wanted.every(([k, v]) => x.config?.metadata?.[k] === v));
+  }
 
-  /** Holds a wait request until the machine reaches `state` or the timeout passes (then 408). */
-  const wait = (m: FakeMachine, state: string, timeoutS: number, res: ServerResponse, done: (status: number) => void) => {
+  /** Holds a wait request until the machine reaches `state` (200), vanishes (404) or the timeout passes (408). */
+  wait(m: FakeMachine, state: string, timeoutS: number, res: ServerResponse): Promise<number> {
     const reached = () => m.state === state || (state === 'stopped' && m.state === 'destroyed');
-    if (reached()) return done(send(res, 200, { ok: true }));
-    const onState = (changed: FakeMachine) => {
-      const gone = !machines.has(m.id);
-      if (changed !== m || (!gone && !reached())) return;
-      clearTimeout(timer);
-      events.off('state', onState);
-      done(gone ? send(res, 404, { error: 'machine not found' }) : send(res, 200, { ok: true }));
-    };
-    const timer = setTimeout(() => {
-      events.off('state', onState);
-      done(send(res, 408, { error: 'deadline_exceeded: machine did not reach the state in time' }));
-    }, Math.min(timeoutS * 1000, waitCapMs));
-    events.on('state', onState);
-    res.on('close', () => {
-      clearTimeout(timer);
-      events.off('state', onState);
+    if (reached()) return Promise.resolve(send(res, 200, { ok: true }));
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (status: number, body: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.events.off('state', onState);
+        resolve(send(res, status, body));
+      };
+      const onState = (changed: FakeMachine) => {
+        const gone = !this.machines.has(m.id);
+        if (changed === m && (gone || reached())) finish(gone ? 404 : 200, gone ? { error: 'machine not found' } : { ok: true });
+      };
+      const timer = setTimeout(() => finish(408, { error: 'deadline_exceeded: machine did not reach the state in time' }), Math.min(timeoutS * 1000, this.waitCapMs));
+      this.events.on('state', onState);
+      res.on('close', () => finish(499, null)); // the client gave up: nothing to answer
     });
-  };
+  }
 
-  const route = (req: IncomingMessage, url: URL, body: any, res: ServerResponse, done: (status: number) => void, action: FlyAction, id?: string) => {
-    const m = id ? machines.get(id) : undefined;
-    if (id && (!m || (m.state === 'destroyed' && action === 'destroy'))) return done(send(res, 404, { error: 'machine not found' }));
-    switch (action) {
-      case 'create':
-        return done(send(res, 200, view(create(body))));
-      case 'list': {
-        const wanted = [...url.searchParams].filter(([k]) => k.startsWith('metadata.')).map(([k, v]) => [k.slice(9), v] as const);
-        const found = [...machines.values()].filter((x) => x.state !== 'destroyed' && wanted.every(([k, v]) => x.config?.metadata?.[k] === v));
-        return done(send(res, 200, found.map(view)));
-      }
-      case 'get':
-        return done(send(res, 200, view(m!)));
-      case 'wait':
-        return wait(m!, url.searchParams.get('state') ?? 'started', Number(url.searchParams.get('timeout') ?? 60), res, done);
-      case 'destroy': {
-        const force = url.searchParams.get('force') === 'true';
-        if (m!.state === 'started' && !force) return done(send(res, 412, { error: 'failed_precondition: machine still active, refusing to destroy' }));
-        m!.child?.kill('SIGKILL');
-        setState(m!, 'destroyed', { type: 'destroy', status: 'destroyed', source: 'user' });
-        return done(send(res, 200, { ok: true }));
-      }
+  /** 412 for a running machine unless forced, as the API answers. */
+  destroy(m: FakeMachine, force: boolean): number {
+    if (m.state === 'started' && !force) return 412;
+    m.child?.kill('SIGKILL');
+    this.setState(m, 'destroyed', { type: 'destroy', status: 'destroyed', source: 'user' });
+    return 200;
+  }
+
+  vanish(id: string): void {
+    const m = this.machines.get(id);
+    if (!m) return;
+    this.machines.delete(id);
+    m.state = 'destroyed'; // so the child's exit records nothing
+    m.child?.kill('SIGKILL');
+    this.events.emit('state', m);
+  }
+}
+
+export async function startFakeFlyMachines(options: FakeFlyOptions = {}): Promise<FakeFly> {
+  const token = options.token ?? 'fake-fly-token';
+  const app = options.app ?? 'your-fly-app';
+  const allow = bucketLimiter(options.now ?? Date.now);
+  const book = new MachineBook(options.waitCapMs ?? 60_000);
+  const failures = new Map<FlyAction, { status: number; times: number }[]>();
+  const log: FakeFly['log'] = [];
+
+  /** The status to answer before the action runs (auth, a scripted failure, the rate limit), or null to go on. */
+  const refusal = (req: IncomingMessage, action: FlyAction): number | null => {
+    if (req.headers.authorization !== `Bearer ${token}`) return 401;
+    const scripted = failures.get(action)?.[0];
+    if (scripted) {
+      if (--scripted.times <= 0) failures.get(action)!.shift();
+      return scripted.status;
     }
+    return allow(action) ? null : 429;
   };
 
   const server = createServer(async (req, res) => {
@@ -193,51 +208,62 @@ export async function startFakeFlyMachines(options: FakeFlyOptions = {}): Promis
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');
     const parsed = parseRoute(req.method ?? 'GET', url.pathname, app);
-    const done = (status: number) => {
-      log.push({ action: parsed?.action ?? 'unknown', method: req.method ?? 'GET', path: url.pathname, status });
-      events.emit('response', { action: parsed?.action, status, machineId: parsed?.id });
-    };
-    if (!parsed) return done(send(res, 404, { error: `no route ${url.pathname}` }));
-    if (req.headers.authorization !== `Bearer ${token}`) return done(send(res, 401, { error: 'unauthorized' }));
-    const scripted = failures.get(parsed.action)?.[0];
-    if (scripted) {
-      if (--scripted.times <= 0) failures.get(parsed.action)!.shift();
-      return done(send(res, scripted.status, { error: `fake Fly told to fail with ${scripted.status}` }));
-    }
-    if (!allow(parsed.action)) return done(send(res, 429, { error: 'rate limit exceeded' }));
-    let body: unknown;
-    try {
-      body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
-    } catch {
-      return done(send(res, 400, { error: 'invalid JSON body' }));
-    }
-    route(req, url, body, res, done, parsed.action, parsed.id);
+    const refused = parsed ? refusal(req, parsed.action) : 404;
+    const status = refused ? send(res, refused, { error: errorFor(refused) }) : await answer(book, parsed!, url, chunks, res);
+    log.push({ action: parsed?.action ?? 'unknown', method: req.method ?? 'GET', path: url.pathname, status });
+    book.events.emit('response', { action: parsed?.action, status, machineId: parsed?.id });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    token, app, machines, log, events,
+    token, app, machines: book.machines, log, events: book.events,
     failNext(action, status, times = 1) {
       failures.set(action, [...(failures.get(action) ?? []), { status, times }]);
     },
-    stickNext: () => void (stickNext = true),
-    dropExitEventNext: () => void (dropExitNext = true),
-    vanish(id) {
-      const m = machines.get(id);
-      if (!m) return;
-      machines.delete(id);
-      m.state = 'destroyed'; // so the child's exit records nothing
-      m.child?.kill('SIGKILL');
-      events.emit('state', m);
-    },
+    stickNext: () => void (book.stickNext = true),
+    dropExitEventNext: () => void (book.dropExitNext = true),
+    vanish: (id) => book.vanish(id),
     close: () =>
       new Promise<void>((resolve) => {
-        for (const m of machines.values()) m.child?.kill('SIGKILL');
+        for (const m of book.machines.values()) m.child?.kill('SIGKILL');
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+/** Runs one action the fake let through and returns the status it answered. */
+async function answer(book: MachineBook, route: { action: FlyAction; id?: string }, url: URL, chunks: Buffer[], res: ServerResponse): Promise<number> {
+  let body: any;
+  try {
+    body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+  } catch {
+    return send(res, 400, { error: 'invalid JSON body' });
+  }
+  const m = route.id ? book.machines.get(route.id) : undefined;
+  if (route.id && (!m || (m.state === 'destroyed' && route.action === 'destroy'))) return send(res, 404, { error: 'machine not found' });
+  switch (route.action) {
+    case 'create':
+      return send(res, 200, view(book.create(body)));
+    case 'list':
+      return send(res, 200, book.list(url.searchParams).map(view));
+    case 'get':
+      return send(res, 200, view(m!));
+    case 'wait':
+      return book.wait(m!, url.searchParams.get('state') ?? 'started', Number(url.searchParams.get('timeout') ?? 60), res);
+    case 'destroy': {
+      const status = book.destroy(m!, url.searchParams.get('force') === 'true');
+      return send(res, status, status === 200 ? { ok: true } : { error: 'failed_precondition: machine still active, refusing to destroy' });
+    }
+  }
+}
+
+function errorFor(status: number): string {
+  if (status === 401) return 'unauthorized';
+  if (status === 404) return 'no such route';
+  if (status === 429) return 'rate limit exceeded';
+  return `fake Fly told to fail with ${status}`;
 }
 
 function parseRoute(method: string, path: string, app: string): { action: FlyAction; id?: string } | null {
@@ -258,6 +284,6 @@ function view(m: FakeMachine) {
 }
 
 function send(res: ServerResponse, status: number, body: unknown): number {
-  if (!res.destroyed) res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  if (!res.destroyed && !res.headersSent) res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   return status;
 }
