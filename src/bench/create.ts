@@ -15,7 +15,7 @@ import { withTransaction } from '../db/pool.js';
 import { LlmError } from '../llm/errors.js';
 import type { Llm } from '../llm/index.js';
 import { providerCheckPrompt } from '../llm/prompts/provider-check.js';
-import { costOf } from '../llm/prices.js';
+import { costOf, formatUsd as usd } from '../llm/prices.js';
 import { projectRoot } from '../paths.js';
 import { enqueueRun } from '../runs/enqueue.js';
 import { BANK_DATASET, filterItems, findDataset, type BenchItem } from './dataset.js';
@@ -88,8 +88,6 @@ export interface Created {
   seed: string;
   runs: { id: string; runId: string; model: string; estimate: Estimate }[];
 }
-
-const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
 
 export function parseCreateInput(raw: unknown): z.infer<typeof createRunSchema> {
   const parsed = createRunSchema.safeParse(raw);

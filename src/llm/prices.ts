@@ -85,3 +85,8 @@ export function maxCostOf(request: ProviderRequest): number | null {
     cacheWriteTokens: 0,
   });
 }
+
+/** Dollars for a message: four decimals under a dollar (a run often costs fractions of a cent), two above. */
+export function formatUsd(n: number): string {
+  return `$${n.toFixed(n < 1 ? 4 : 2)}`;
+}
