@@ -6,9 +6,7 @@
  * `WHERE pg_try_advisory_lock(...) LIMIT 1` query, whose planner may take locks on rows it then drops.
  */
 import type pg from 'pg';
-
-/** First key of the two-int advisory locks; distinct from the migrations', the bank sync's and the workers' keys. */
-export const MACHINE_SLOT_LOCK_CLASS = 4_242_019;
+import { advisoryUnlock2, MACHINE_SLOT_LOCK_CLASS, tryAdvisoryLock2 } from '../db/locks.js';
 
 export interface MachineSlot {
   slot: number;
@@ -23,8 +21,7 @@ export async function tryAcquireMachineSlot(pool: pg.Pool, limit: number): Promi
   const client = await pool.connect();
   try {
     for (let slot = 0; slot < limit; slot++) {
-      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [MACHINE_SLOT_LOCK_CLASS, slot]);
-      if (rows[0]!.ok) return heldSlot(client, slot);
+      if (await tryAdvisoryLock2(client, MACHINE_SLOT_LOCK_CLASS, slot)) return heldSlot(client, slot);
     }
   } catch (err) {
     client.release(true);
@@ -62,7 +59,7 @@ function heldSlot(client: pg.PoolClient, slot: number): MachineSlot {
       client.off('error', onError);
       if (lost) return client.release(true);
       try {
-        await client.query('SELECT pg_advisory_unlock($1, $2)', [MACHINE_SLOT_LOCK_CLASS, slot]);
+        await advisoryUnlock2(client, MACHINE_SLOT_LOCK_CLASS, slot);
         client.release();
       } catch {
         client.release(true);

@@ -5,7 +5,8 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../../src/db/pool.js';
-import { acquireMachineSlot, MACHINE_SLOT_LOCK_CLASS, tryAcquireMachineSlot, type MachineSlot } from '../../../src/dispatch/slots.js';
+import { MACHINE_SLOT_LOCK_CLASS } from '../../../src/db/locks.js';
+import { acquireMachineSlot, tryAcquireMachineSlot, type MachineSlot } from '../../../src/dispatch/slots.js';
 import { useTestDatabase } from '../../helpers/db.js';
 
 const db = useTestDatabase();
