@@ -9,7 +9,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { checkUrl, classifyAddress, refuse, type Refusal, type Verdict } from './address.js';
 
 export type FetchFailure = 'refused' | 'timeout' | 'too_large' | 'not_html' | 'blocked_by_challenge' | 'failed';
@@ -31,6 +31,12 @@ export interface FetchPolicy {
    * app sets it; every other refusal still applies.
    */
   allowLoopbackForTests: boolean;
+  /**
+   * Where an address that passed the checks is actually dialled: itself in the app. Tests map every address to
+   * 127.0.0.1, so that even a broken check could never send a packet off this machine -- the test's counting
+   * loopback server sees the hit instead, and the test fails.
+   */
+  dial: (address: string) => string;
 }
 
 const systemResolve: Resolver = (hostname) =>
@@ -42,6 +48,7 @@ export const DEFAULT_POLICY: FetchPolicy = {
   maxRedirects: 3,
   resolve: systemResolve,
   allowLoopbackForTests: false,
+  dial: (address) => address,
 };
 
 const READABLE = /^(text\/html|application\/xhtml\+xml|text\/plain|application\/pdf)\b/i;
@@ -66,7 +73,10 @@ function checkingLookup(policy: FetchPolicy): LookupFunction {
           const v = classifyAddress(a.address);
           if (!v.ok && !allowed(v, policy)) return callback(new Refused(refuse(v.reason, `${hostname} resolves to ${a.address}`)), '', 4);
         }
-        const wanted = options.family === 4 || options.family === 6 ? addrs.filter((a) => a.family === options.family) : addrs;
+        const wanted = (options.family === 4 || options.family === 6 ? addrs.filter((a) => a.family === options.family) : addrs).map((a) => {
+          const dialled = policy.dial(a.address);
+          return { address: dialled, family: isIP(dialled) || a.family };
+        });
         if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, wanted);
         callback(null, wanted[0]!.address, wanted[0]!.family);
       },
@@ -83,13 +93,17 @@ interface Hop {
 
 function getOnce(url: URL, policy: FetchPolicy, signal: AbortSignal): Promise<Hop> {
   const mod = url.protocol === 'https:' ? https : http;
+  // Node skips `lookup` for an address literal, so the literal goes through `dial` here (it was checked already).
+  const literal = url.hostname.replace(/^\[|\]$/g, '');
+  const direct = isIP(literal) ? { hostname: policy.dial(literal) } : {};
   return new Promise((resolve, reject) => {
     const req = mod.request(url, {
+      ...direct,
       method: 'GET',
       agent: false, // a fresh socket per hop, so every hop goes through the checking lookup
       lookup: checkingLookup(policy),
       signal,
-      headers: { 'user-agent': 'Bench-library/1', accept: 'text/html, text/plain;q=0.9, application/pdf;q=0.8' },
+      headers: { host: url.host, 'user-agent': 'Bench-library/1', accept: 'text/html, text/plain;q=0.9, application/pdf;q=0.8' },
     });
     req.on('error', reject);
     req.on('response', (res) => {
