@@ -78,7 +78,10 @@ export function classifyError(err: unknown): Classified {
   }
   const e = (err ?? {}) as { code?: unknown; status?: unknown; name?: unknown; headers?: unknown };
   const code = typeof e.code === 'string' ? e.code : '';
-  if (TRANSIENT_CODES.has(code) || code.startsWith('08')) {
+  // 55000 is a broad class; with this message it is a database refusing new connections for a while (an operator's
+  // ALLOW_CONNECTIONS false, a restart in progress): the same blip as 57P03, not a bad input.
+  const refusingConnections = code === '55000' && /not currently accepting connections/.test(messageOf(err));
+  if (TRANSIENT_CODES.has(code) || code.startsWith('08') || refusingConnections) {
     return { retryable: true, code: 'connection', message: messageOf(err), retryAfterMs: null };
   }
   if (e.name === 'TimeoutError' || e.name === 'APIConnectionTimeoutError' || e.name === 'APIConnectionError') {

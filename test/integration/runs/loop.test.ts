@@ -136,6 +136,8 @@ describe('classifyError', () => {
     [new RetryableError('slow down', 'rate_limited', 2000), true, 'rate_limited'],
     [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true, 'connection'],
     [Object.assign(new Error('terminating connection'), { code: '57P01' }), true, 'connection'],
+    [Object.assign(new Error('database "bench" is not currently accepting connections'), { code: '55000' }), true, 'connection'],
+    [Object.assign(new Error('cannot drop the object: it is in use'), { code: '55000' }), false, '55000'],
     [Object.assign(new Error('Too many requests'), { status: 429, headers: { 'retry-after': '7' } }), true, 'rate_limited'],
     [Object.assign(new Error('Overloaded'), { status: 529 }), true, 'overloaded'],
     [Object.assign(new Error('Request timed out.'), { name: 'APIConnectionTimeoutError' }), true, 'timeout'],
