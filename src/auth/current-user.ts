@@ -3,6 +3,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
+import { isHtmx } from '../web/htmx.js';
 
 export interface CurrentUser {
   id: string;
@@ -20,7 +21,7 @@ declare module 'fastify' {
 /** Pages send the visitor to sign in; APIs and HTMX get a 401 with a reason. */
 export async function requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (request.user) return;
-  if (request.method === 'GET' && !request.headers['hx-request'] && !request.url.startsWith('/api/')) {
+  if (request.method === 'GET' && !isHtmx(request) && !request.url.startsWith('/api/')) {
     // Signed in but not on the list: signing in again would not help; say so and offer to request access.
     await reply.redirect(request.signedInNotAllowed ? '/not-allowed' : `/login?next=${encodeURIComponent(request.url)}`);
     return;

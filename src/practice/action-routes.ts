@@ -9,7 +9,7 @@ import { requireUser, userOf } from '../auth/current-user.js';
 import { parseForm } from '../web/forms.js';
 import { askAiHint, revealHint } from './hints.js';
 import { problemPageView, renderAttemptFragment } from './render.js';
-import { wantsFragment } from '../web/htmx.js';
+import { isHtmx, wantsFragment } from '../web/htmx.js';
 import { getProblem, giveUp, loadProblemPage, MAX_SUBMISSION_CHARS, selfAssess, submitAttempt, SubmissionError, type PracticeDeps, type RefusalCode } from './service.js';
 import { insertReport, saveDraft, saveNotes } from './state-queries.js';
 
@@ -114,7 +114,7 @@ function draftAndHintRoutes(app: FastifyInstance, deps: PracticeDeps): void {
       return reply.code(413).send({ error: { code: 'payload_too_large', message: `Drafts are limited to ${MAX_SUBMISSION_CHARS} characters.` } });
     }
     const savedAt = await saveDraft(pool, userOf(request).id, request.params.slug, text);
-    if (!request.headers['hx-request'] && (request.headers.accept ?? '').includes('text/html')) return back(reply, request.params.slug, '', '?saved=1');
+    if (!isHtmx(request) && (request.headers.accept ?? '').includes('text/html')) return back(reply, request.params.slug, '', '?saved=1');
     return reply.send({ ok: true, savedAt: savedAt.toISOString() });
   });
 
@@ -144,7 +144,7 @@ function draftAndHintRoutes(app: FastifyInstance, deps: PracticeDeps): void {
     // Cannot be undone: without the confirming button's confirm=yes, show the confirmation instead of giving up.
     if (request.body?.confirm !== 'yes') return back(reply, request.params.slug, '#give-up', '?give-up=confirm');
     await giveUp(pool, bank, userOf(request).id, request.params.slug);
-    if (request.headers['hx-request']) return reply.header('HX-Redirect', `/problems/${encodeURIComponent(request.params.slug)}#solution`).code(204).send();
+    if (isHtmx(request)) return reply.header('HX-Redirect', `/problems/${encodeURIComponent(request.params.slug)}#solution`).code(204).send();
     return back(reply, request.params.slug, '#solution');
   });
 }
