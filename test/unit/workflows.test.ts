@@ -86,6 +86,8 @@ describe('docs.yml', () => {
   it('builds with mkdocs --strict and publishes to GitHub Pages from main', () => {
     expect((w.on.push as { branches: string[] }).branches).toEqual(['main']);
     expect(steps(w).map((s) => s.run ?? '')).toContain('mkdocs build --strict');
+    // The distribution's package, like .ci/run (scripts/docs-build.sh), not a pip install of another version.
+    expect(steps(w).map((s) => s.run ?? '').join('\n')).toMatch(/apt-get install -y --no-install-recommends mkdocs/);
     const uses = steps(w).map((s) => s.uses ?? '');
     expect(uses).toContain('actions/upload-pages-artifact@v3');
     expect(uses).toContain('actions/deploy-pages@v4');
