@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/app.js';
 import { launchChromium } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/db.js';
+import { docScreenshot } from '../helpers/screenshots.js';
 import { startFakeSupabaseAuth, type FakeSupabaseAuth } from '../fakes/supabase-auth.js';
 
 const db = useTestDatabase();
@@ -108,6 +109,7 @@ describe('pages under the CSP in Chromium', () => {
     const { rows } = await db.pool.query(`SELECT status, decision_note FROM access_requests WHERE email = 'htmx.person@example.com'`);
     expect(rows[0]).toEqual({ status: 'approved', decision_note: 'Approved from the browser test.' });
     expectNoCspTrouble(w);
+    await docScreenshot(w.page, 'access-requests');
     await w.page.context().close();
   });
 });

@@ -10,6 +10,7 @@ import { buildTestApp } from '../helpers/app.js';
 import { browserCookies, signIn, type SignedIn } from '../helpers/auth.js';
 import { launchChromium } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/db.js';
+import { docScreenshot } from '../helpers/screenshots.js';
 import { openaiCompat, startFakeOpenAiCompatible, type FakeOpenAiCompatible } from '../fakes/openai-compatible.js';
 import { killAll, spawnWorker, waitFor, type WorkerProcess } from '../integration/runs/helpers.js';
 import { fakeEnv, isProbe, itemOf } from '../integration/bench/helpers.js';
@@ -86,6 +87,7 @@ it('creates a run, watches it progress to done, opens an item and the comparison
   // Progress was seen moving, not only the final state.
   expect([...seen].filter((t) => /^\d+ of 7 items$/.test(t)).length).toBeGreaterThanOrEqual(2);
   expect(await page.locator('[data-score]').textContent()).toContain('95% CI');
+  await docScreenshot(page, 'bench-run');
 
   await page.locator('tr[data-item] a').first().click();
   await page.waitForURL(/\/items\//);

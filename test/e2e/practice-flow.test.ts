@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/db.js';
+import { docScreenshot } from '../helpers/screenshots.js';
 import { killAll, spawnWorker, type WorkerProcess } from '../integration/runs/helpers.js';
 import { bank, practiceApp } from '../integration/practice/helpers.js';
 import { STRICT_CSP } from './client-page.js';
@@ -108,6 +109,7 @@ describe('practising a problem in the browser', () => {
     // The pass unlocked the reference solution on the same page, without a reload.
     expect(await page.locator('#solution').textContent()).toContain('Reference solution');
     expect(page.url()).toBe(`${base}/problems/${problem.slug}`);
+    await docScreenshot(page, 'practice', { maxHeight: 1400 });
   });
 
   it('the problem counts as solved on /problems and /progress', async () => {
