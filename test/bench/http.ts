@@ -1,5 +1,7 @@
-// HTTP benchmark: the signed-in /problems list and a problem page, served by the real app over a real Postgres,
-// against a bare Fastify route returning the same bytes. Run: npm run bench:http (builds first).
+// HTTP benchmark: the signed-in /problems list and a problem page, served by the real web process (fly.toml's web
+// command) over a real Postgres, against a bare Fastify route returning the same bytes, with the worker process
+// running beside it. Run: npm run bench:http (builds first). Also prints the RSS of the web and worker processes at
+// idle and under the load (docs/performance.md, "Sizing for Fly").
 // Prints a table, then one JSON line: {"page":{"rps":..,"p99_ms":..},"bare":{"rps":..,"p99_ms":..}}, where "page"
 // is the mix of both pages (alternating requests) and "bare" serves their bodies alternately. Floor: page >= half bare,
 // checked for each page against its own bytes and for the mix.
@@ -7,17 +9,22 @@ import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { buildApp } from '../../src/app.js';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ACCESS_COOKIE } from '../../src/auth/cookies.js';
+import { upsertUser } from '../../src/auth/queries.js';
 import { loadAppSecrets } from '../../src/auth/secrets.js';
-import { loadConfig } from '../../src/config.js';
+import { signLocalToken } from '../../src/auth/tokens.js';
 import { migrate } from '../../src/db/migrate.js';
+import { projectRoot } from '../../src/paths.js';
 import { createPool } from '../../src/db/pool.js';
-import { loadBank } from '../../src/practice/bank.js';
-import { syncBank } from '../../src/practice/bank-sync.js';
-import { signIn } from '../helpers/auth.js';
+import { spawnNode, type NodeChild } from '../helpers/child.js';
 import { startTestPostgres } from '../helpers/postgres-server.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -44,11 +51,61 @@ interface Served {
   cookie: string;
   source: string;
   bytes: number[];
+  /** The real web and worker processes, measured for memory by the benchmark's process. */
+  pids: { web: number; worker: number };
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
 }
 
 /**
- * The server side, in its own process so the load generator does not share its event loop: Postgres, the real
- * app with the bank synced and a signed-in user with some history, and the bare Fastify twin serving the bodies.
+ * The two processes as fly.toml runs them: its [processes] commands and its NODE_OPTIONS (the heap cap for 512 MB),
+ * against the benchmark's database. NODE_ENV stays development: the benchmark signs in with the local key, which
+ * production refuses; logging is at warn, as no page logs above info. The worker's readiness is its warm grader
+ * pool, so its idle figure comes with the pool's child.
+ */
+async function startProcesses(databaseUrl: string): Promise<{ web: NodeChild; worker: NodeChild; appUrl: string }> {
+  const fly = parseToml(readFileSync(join(projectRoot, 'fly.toml'), 'utf8')) as { processes: Record<'web' | 'worker', string>; env: { NODE_OPTIONS: string } };
+  const argsOf = (command: string) => command.split(' ').slice(1); // "node --import ... dist/src/server.js"
+  const port = await freePort();
+  const env = { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', NODE_OPTIONS: fly.env.NODE_OPTIONS };
+  // BENCH_PROFILE_DIR: a CPU profile of the web process, written when it stops.
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const web = spawnNode([...profile, ...argsOf(fly.processes.web)], { env });
+  const worker = spawnNode(argsOf(fly.processes.worker), { env: { ...env, LOG_LEVEL: 'info' } });
+  const appUrl = `http://127.0.0.1:${port}`;
+  // The web process logs nothing at warn once listening: its liveness answer is the event it is up.
+  for (;;) {
+    const up = await fetch(`${appUrl}/__health`).then((r) => r.ok, () => false);
+    if (up) break;
+    await Promise.race([web.exited.then((c) => Promise.reject(new Error(`web exited with ${c}:\n${web.output()}`))), delay(100)]);
+  }
+  await worker.printed('grader pool warm');
+  return { web, worker, appUrl };
+}
+
+/** Signs a user in over HTTP as `Sign in locally` would: a local token, then the CSRF cookie from a page. */
+async function signInOver(appUrl: string, pool: pg.Pool): Promise<{ cookie: string; csrf: string }> {
+  const id = randomUUID();
+  const email = `bench-${id.slice(0, 8)}@example.com`;
+  await upsertUser(pool, { id, email, displayName: 'Bench user' });
+  const token = await signLocalToken((await loadAppSecrets(pool)).localKey, { sub: id, email, name: 'Bench user' });
+  const res = await fetch(`${appUrl}/`, { headers: { cookie: `${ACCESS_COOKIE}=${token}` } });
+  const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(await res.text())?.[1];
+  const csrfCookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => /^(__Host-)?bench_csrf=/.test(c));
+  if (!csrf || !csrfCookie) throw new Error('no CSRF token on the home page');
+  return { cookie: `${ACCESS_COOKIE}=${token}; ${csrfCookie}`, csrf };
+}
+
+/**
+ * The server side, apart from the load generator: Postgres, the real web process (the app, with the bank synced)
+ * and worker process, a signed-in user with some history, and in this process the bare Fastify twin serving the
+ * same bodies, so the web process's memory is its own.
  */
 async function serve(): Promise<void> {
   const server = await startTestPostgres();
@@ -59,19 +116,20 @@ async function serve(): Promise<void> {
   await admin.query(`CREATE DATABASE ${dbName}`);
   const u = new URL(server.adminUrl);
   u.pathname = `/${dbName}`;
-  const pool = createPool(u.toString(), { max: 10 });
+  const pool = createPool(u.toString(), { max: 2 });
   await migrate(pool);
-  await syncBank(pool, loadBank());
-  // NODE_ENV test, not production: the benchmark signs in with the local key, which production refuses.
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', DATABASE_URL: u.toString() });
-  const app = await buildApp({ config, pool, secrets: await loadAppSecrets(pool), logger: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const user = await signIn(app, { pool });
+  const { web, worker, appUrl } = await startProcesses(u.toString());
+  const user = await signInOver(appUrl, pool);
   // Some history, so the list shows real per-user state rather than an empty account.
   for (const [path, body] of [['/problems/expected-max-two-dice/submit', 'answer=4.47'], [`/problems/${PROBLEM}/draft`, 'code=x%3D1']] as const) {
-    await app.inject({ method: 'POST', url: path, payload: body, headers: { ...user.headers, 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await fetch(appUrl + path, {
+      method: 'POST',
+      body,
+      redirect: 'manual',
+      headers: { cookie: user.cookie, 'x-csrf-token': user.csrf, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    if (res.status >= 400) throw new Error(`${path}: ${res.status}`);
   }
-  const appUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const bodies = await Promise.all(
     ['/problems', `/problems/${PROBLEM}`].map(async (p) => {
       const res = await fetch(appUrl + p, { headers: { cookie: user.cookie } });
@@ -85,10 +143,11 @@ async function serve(): Promise<void> {
   await bare.listen({ host: '127.0.0.1', port: 0 });
   const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
 
-  const served: Served = { appUrl, bareUrl, cookie: user.cookie, source: server.source, bytes: bodies.map((b) => b.length) };
+  const pids = { web: web.proc.pid!, worker: worker.proc.pid! };
+  const served: Served = { appUrl, bareUrl, cookie: user.cookie, source: server.source, bytes: bodies.map((b) => b.length), pids };
   process.send!(served);
   await new Promise<void>((resolve) => process.once('message', () => resolve()));
-  await app.close();
+  await Promise.all([web.stop(), worker.stop()]);
   await bare.close();
   await pool.end();
   await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
@@ -97,19 +156,55 @@ async function serve(): Promise<void> {
   process.exit(0);
 }
 
-/** Resident and peak resident memory of a process, from /proc (Linux), in MB. */
-function memoryOf(pid: number | undefined): { rssMb: number; peakMb: number } | null {
+/** Resident memory of a process in MB, from /proc (Linux); null elsewhere or once it has gone. */
+function rssOf(pid: number): number | null {
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]);
-    return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
+    const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return Number.isNaN(kb) ? null : Math.round(kb / 1024);
   } catch {
     return null;
   }
 }
 
+/** A process's direct children (the worker's grader processes). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * RSS of the web process, the worker and its grader children: once at idle, then the largest value seen while the
+ * load runs (sampled every 200 ms; VmHWM would report the start-up peak instead).
+ */
+function memorySampler(pids: { web: number; worker: number }) {
+  const sample = () => ({
+    web: rssOf(pids.web),
+    worker: rssOf(pids.worker),
+    graders: childrenOf(pids.worker).map(rssOf).filter((m): m is number => m !== null),
+  });
+  const idle = sample();
+  const peak = { web: 0, worker: 0, grader: 0 };
+  const timer = setInterval(() => {
+    const m = sample();
+    peak.web = Math.max(peak.web, m.web ?? 0);
+    peak.worker = Math.max(peak.worker, m.worker ?? 0);
+    peak.grader = Math.max(peak.grader, ...m.graders, 0);
+  }, 200);
+  return {
+    report(): string {
+      clearInterval(timer);
+      if (idle.web === null) return 'process RSS: not measured (no /proc here)';
+      const g = idle.graders.length ? `${idle.graders.length} grader child(ren) ${idle.graders.join(' / ')} MB idle, ${peak.grader} MB under load` : 'no grader child';
+      return `process RSS, idle -> largest under load: web ${idle.web} -> ${peak.web} MB; worker ${idle.worker} -> ${peak.worker} MB; ${g}`;
+    },
+  };
+}
+
 async function main(): Promise<void> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: [...process.execArgv, ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [])], stdio: 'inherit' });
+  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { stdio: 'inherit' });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
     const s = await new Promise<Served>((resolve, reject) => {
@@ -117,10 +212,11 @@ async function main(): Promise<void> {
       child.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
     });
     const headers = { cookie: s.cookie };
-    const idle = memoryOf(child.pid);
+    const memory = memorySampler(s.pids);
     if (process.env.BENCH_ONLY_PAGE) {
       // Profiling aid: load only the app, so a CPU profile of the server shows nothing else.
       console.log(JSON.stringify({ page: await measure(s.appUrl, ['/problems', `/problems/${PROBLEM}`], headers) }));
+      console.log(memory.report());
       return;
     }
     const rows: [string, Result][] = [];
@@ -132,14 +228,12 @@ async function main(): Promise<void> {
     const bareMix = await measure(s.bareUrl, ['/list', '/problem'], {});
     rows.push(['both pages, alternating', page], ['bare, alternating', bareMix]);
 
-    console.log(`node ${process.version}, ${cpus().length} CPUs, ${CONNECTIONS} connections, ${DURATION_S} s per row, server in its own process, Postgres: ${s.source}`);
+    console.log(`node ${process.version}, ${cpus().length} CPUs, ${CONNECTIONS} connections, ${DURATION_S} s per row, web and worker processes as fly.toml runs them (its commands and NODE_OPTIONS), Postgres: ${s.source}`);
     console.log(`bodies: /problems ${s.bytes[0]} B, /problems/${PROBLEM} ${s.bytes[1]} B`);
     console.log('route                          | req/s   | p99 ms');
     console.log('-------------------------------|---------|-------');
     for (const [name, r] of rows) console.log(`${name.padEnd(31)}| ${String(r.rps).padEnd(8)}| ${r.p99_ms}`);
-    // The server process holds the app and the bare twin (Postgres runs apart): an upper bound for the web process.
-    const loaded = memoryOf(child.pid);
-    if (idle && loaded) console.log(`server process RSS: ${idle.rssMb} MB idle before load, ${loaded.peakMb} MB peak under load`);
+    console.log(memory.report());
     // The floor holds for each page against its own bytes, not only for the mix the JSON line reports.
     const pairs: [string, Result, Result][] = [
       ['/problems', rows[0]![1], rows[1]![1]],
