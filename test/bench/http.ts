@@ -15,7 +15,6 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ACCESS_COOKIE } from '../../src/auth/cookies.js';
 import { upsertUser } from '../../src/auth/queries.js';
@@ -24,7 +23,7 @@ import { signLocalToken } from '../../src/auth/tokens.js';
 import { migrate } from '../../src/db/migrate.js';
 import { projectRoot } from '../../src/paths.js';
 import { createPool } from '../../src/db/pool.js';
-import { spawnNode, type NodeChild } from '../helpers/child.js';
+import { freePort, spawnNode, type NodeChild } from '../helpers/child.js';
 import { startTestPostgres } from '../helpers/postgres-server.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -53,14 +52,6 @@ interface Served {
   bytes: number[];
   /** The real web and worker processes, measured for memory by the benchmark's process. */
   pids: { web: number; worker: number };
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 /**

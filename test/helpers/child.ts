@@ -3,6 +3,7 @@
  * and on its exit: tests wait for the event they mean, never for a fixed time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { projectRoot } from '../../src/paths.js';
 
 export interface NodeChild {
@@ -68,4 +69,13 @@ export function listeningPort(output: string): number {
   const m = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
   if (!m) throw new Error(`no listening line in:\n${output}`);
   return Number(m[1]);
+}
+
+/** A loopback port free right now, for a process that must be told its port up front (it does not log it). */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
 }

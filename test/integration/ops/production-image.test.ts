@@ -6,13 +6,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../src/paths.js';
 import { createDatabase } from '../../helpers/db.js';
-import { listeningPort, spawnNode, type NodeChild } from '../../helpers/child.js';
+import { freePort, listeningPort, spawnNode, type NodeChild } from '../../helpers/child.js';
 
 const dockerfile = readFileSync(join(projectRoot, 'Dockerfile'), 'utf8').split('\n').map((l) => l.trim());
 const runtime = dockerfile.slice(dockerfile.findLastIndex((l) => l.startsWith('FROM ')));
@@ -55,14 +54,6 @@ function reportRss(name: string, child: NodeChild): void {
   const status = existsSync(`/proc/${child.proc.pid}/status`) ? readFileSync(`/proc/${child.proc.pid}/status`, 'utf8') : '';
   const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
   console.log(`[production image] ${name} idle RSS: ${Number.isNaN(kb) ? 'n/a' : `${Math.round(kb / 1024)} MB`}`);
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 describe('the production image, without Docker', () => {
