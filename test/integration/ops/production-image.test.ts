@@ -22,6 +22,12 @@ const copied = runtime
   .filter((p) => p !== 'node_modules');
 const cmd = JSON.parse(runtime.find((l) => l.startsWith('CMD '))!.slice(4)) as string[];
 
+/**
+ * A ceiling, never a budget: each test waits for the line its process prints. Booting a process and, for the
+ * worker, its Pyodide grader took 30-60 s on this 2-core machine loaded twenty deep, past vitest's default.
+ */
+const BOOT_TIMEOUT_MS = 300_000;
+
 let dir: string;
 let database: Awaited<ReturnType<typeof createDatabase>>;
 const children: NodeChild[] = [];
@@ -76,7 +82,7 @@ describe('the production image, without Docker', () => {
     expect(release.output()).toMatch(/migrations: \d+ applied, 0 already in place/);
   });
 
-  it("the Dockerfile's CMD serves /__health/deep 200 and renders a page", async () => {
+  it("the Dockerfile's CMD serves /__health/deep 200 and renders a page", { timeout: BOOT_TIMEOUT_MS }, async () => {
     expect(cmd[0]).toBe('node');
     const web = start(cmd.slice(1), { PORT: '0' });
     await web.printed('Server listening at');
@@ -91,7 +97,7 @@ describe('the production image, without Docker', () => {
     expect(await web.stop()).toBe(0);
   });
 
-  it('the worker starts and its health endpoint answers 200', async () => {
+  it('the worker starts and its health endpoint answers 200', { timeout: BOOT_TIMEOUT_MS }, async () => {
     const port = await freePort();
     const worker = start(['--import', './dist/src/observability/instrument.js', 'dist/worker/main.js'], { WORKER_HEALTH_PORT: String(port) });
     await worker.printed('worker ready');

@@ -18,6 +18,8 @@ import { useTestDatabase } from '../../helpers/db.js';
 const db = useTestDatabase();
 let sentry: FakeSentry;
 const INSTRUMENT = ['--import', './dist/src/observability/instrument.js'];
+// A ceiling, never a budget: each test waits for the events it means; booting a real process took 25-30 s here under load.
+const BOOT_TIMEOUT_MS = 300_000;
 
 beforeAll(async () => {
   sentry = await startFakeSentry();
@@ -50,7 +52,7 @@ function expectMachineTags(event: SentryItem, group: string): void {
 }
 
 describe('web process', () => {
-  it('reports a route 500 once, with the request id and machine tags, and traces the request', async () => {
+  it('reports a route 500 once, with the request id and machine tags, and traces the request', { timeout: BOOT_TIMEOUT_MS }, async () => {
     const web = spawnNode([...INSTRUMENT, 'dist/src/server.js'], { env: env('web') });
     try {
       await web.printed('Server listening at');
@@ -71,7 +73,7 @@ describe('web process', () => {
 });
 
 describe('worker process', () => {
-  it('reports a failed run with its id and kind, then an unhandled rejection before it exits', async () => {
+  it('reports a failed run with its id and kind, then an unhandled rejection before it exits', { timeout: BOOT_TIMEOUT_MS }, async () => {
     const worker = spawnNode([...INSTRUMENT, '--import', './test/fixtures/reject-on-sigusr2.mjs', 'dist/worker/main.js'], {
       env: { ...env('worker'), WORKER_POLL_MS: '100', GRADER_POOL_SIZE: '1' },
     });
