@@ -40,14 +40,17 @@ const IMPLIED_BY: Record<string, string[]> = {
   docker: ['kubernetes'],
 };
 
-/** Two skills are related when they share a category and a bank topic or tag (TensorFlow and PyTorch). */
-function related(a: string, b: string): boolean {
+/**
+ * How related two skills are: 0 unless they share a category; then two for each bank tag and one for each topic they
+ * share (TensorFlow and PyTorch share a tag and a topic; TensorFlow and "machine learning" only a topic).
+ */
+function relatedness(a: string, b: string): number {
   const x = skillById(a);
   const y = skillById(b);
-  if (!x || !y || x.id === y.id || x.category !== y.category) return false;
+  if (!x || !y || x.id === y.id || x.category !== y.category) return 0;
   const tags = new Set(x.tags ?? []);
   const topics = new Set<string>(x.topics ?? []);
-  return (y.tags ?? []).some((t) => tags.has(t)) || (y.topics ?? []).some((t) => topics.has(t));
+  return 2 * (y.tags ?? []).filter((t) => tags.has(t)).length + (y.topics ?? []).filter((t) => topics.has(t)).length;
 }
 
 export interface FitInputs {
@@ -71,7 +74,10 @@ function judge(req: Requirement, inputs: FitInputs): { status: FitStatus; eviden
   if (implying) return { status: 'unstated', evidence: `Not named, but shown by ${implying.name}: “${implying.evidence}”` };
   const solved = practised.get(req.skillId);
   if (solved) return { status: 'unstated', evidence: `Not in the CV, but you solved “${solved}” on Bench.` };
-  const near = profile.skills.find((s) => s.skillId && related(req.skillId!, s.skillId));
+  const near = profile.skills
+    .map((s) => ({ s, score: s.skillId ? relatedness(req.skillId!, s.skillId) : 0 }))
+    .filter((x) => x.score > 0)
+    .sort((x, y) => y.score - x.score)[0]?.s;
   if (near) return { status: 'partly', evidence: `Related: ${near.name} — “${near.evidence}”` };
   return { status: 'gap', evidence: 'Nothing in the CV shows it.' };
 }

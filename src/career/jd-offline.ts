@@ -65,8 +65,13 @@ function roleOf(text: string): string | null {
 function companyOf(text: string): string | null {
   const label = labelled(text, 'company|employer|organisation|organization');
   if (label) return label;
-  const m = /^\s*about ([A-Z][\w&.' -]{1,60}?)\s*:?\s*$/m.exec(text) ?? /\b(?:at|@)\s+([A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3})/.exec(text.split(/\r?\n/).slice(0, 3).join(' '));
-  return m ? m[1]!.trim() : /^([A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}) is hiring\b/m.exec(text)?.[1] ?? null;
+  // A name: up to four capitalised words on one line ("Quillon Labs", never "Quillon Labs\nLocation").
+  const head = text.split(/\r?\n/).slice(0, 3).join('\n');
+  const m =
+    /^[ \t]*about ([A-Z][\w&.'-]*(?:[ \t]+[A-Z][\w&.'-]*){0,3})[ \t]*:?[ \t]*$/m.exec(text) ??
+    /^([A-Z][\w&.'-]*(?:[ \t]+[A-Z][\w&.'-]*){0,3}) is hiring\b/m.exec(text) ??
+    /(?:\bat|@|[—–|])[ \t]+([A-Z][\w&.'-]*(?:[ \t]+[A-Z][\w&.'-]*){0,3})[ \t]*$/m.exec(head);
+  return m ? m[1]!.trim() : null;
 }
 
 function locationOf(text: string): string | null {
@@ -95,14 +100,14 @@ const RED_FLAGS: [RegExp, string][] = [
   [/\bcompetitive (salary|compensation)\b/i, 'no salary range given'],
 ];
 
-function redFlagsOf(lines: Line[], role: string | null, years: number | null): string[] {
+function redFlagsOf(lines: Line[], level: string | null, years: number | null): string[] {
   const flags: string[] = [];
   for (const [re, why] of RED_FLAGS) {
     const line = lines.find((l) => re.test(l.text));
     if (line) flags.push(`${why}: “${line.text.slice(0, 200)}”`);
   }
-  if (years !== null && years >= 5 && role && /\b(junior|graduate|entry[- ]level|intern)\b/i.test(role)) {
-    flags.push(`asks for ${years}+ years for a ${role} role`);
+  if (years !== null && years >= 5 && level && /\b(junior|graduate|entry[- ]level|intern)\b/i.test(level)) {
+    flags.push(`asks for ${years}+ years for a ${level.toLowerCase()} role`);
   }
   return flags.slice(0, 20);
 }
@@ -110,23 +115,26 @@ function redFlagsOf(lines: Line[], role: string | null, years: number | null): s
 const INTERVIEW_CUES = /\b(take[- ]home|live coding|pair programming|system design|ml design|paper (discussion|presentation)|research talk|behaviou?ral|coding (round|interview)|onsite|on-site loop|debugging)\b/gi;
 
 function interviewTopicsOf(lines: Line[]): string[] {
-  const topics = new Set<string>();
+  const topics = new Map<string, string>();
+  const add = (t: string) => topics.set(t.toLowerCase().replace('behavioral', 'behavioural'), t);
   for (const l of lines) {
-    for (const m of l.text.matchAll(INTERVIEW_CUES)) topics.add(m[0].toLowerCase());
-    if (l.section === 'interview') for (const s of findSkills(l.text)) topics.add(s.skill.name);
+    for (const m of l.text.matchAll(INTERVIEW_CUES)) add(m[0].toLowerCase());
+    if (l.section === 'interview') for (const s of findSkills(l.text)) add(s.skill.name);
   }
-  return [...topics].slice(0, 20);
+  return [...topics.values()].slice(0, 20);
 }
 
 function requirementsOf(lines: Line[]): { mustHave: Requirement[]; niceToHave: Requirement[] } {
   const hasRequirementSections = lines.some((l) => l.section === 'must' || l.section === 'nice');
   const must = new Map<string, Requirement>();
   const nice = new Map<string, Requirement>();
-  for (const l of lines) {
+  // A clause marked "a plus" makes only its own skills nice-to-haves: "Python; Scala is a plus".
+  const clauses = lines.flatMap((l) => l.text.split(/;\s*/).map((clause) => ({ ...l, clause })));
+  for (const l of clauses) {
     if (l.section === 'interview') continue;
-    for (const s of findSkills(l.text)) {
+    for (const s of findSkills(l.clause)) {
       const req = { name: s.skill.name, skillId: s.skill.id, text: l.text.slice(0, 600) };
-      const isNice = l.section === 'nice' || INLINE_NICE.test(l.text) || (hasRequirementSections && l.section !== 'must');
+      const isNice = l.section === 'nice' || INLINE_NICE.test(l.clause) || (hasRequirementSections && l.section !== 'must');
       if (isNice) {
         if (!nice.has(s.skill.id)) nice.set(s.skill.id, req);
       } else if (!must.has(s.skill.id)) must.set(s.skill.id, req);
@@ -140,14 +148,15 @@ export function parseJdOffline(text: string): JdParsed {
   const lines = sectionLines(text);
   const role = roleOf(text);
   const yearsAskedFor = yearsOf(lines);
+  const level = LEVELS.exec(role ?? '')?.[0] ?? LEVELS.exec(labelled(text, 'level|seniority') ?? text.split(/\r?\n/)[0] ?? '')?.[0] ?? null;
   return {
     company: companyOf(text),
     role,
-    level: LEVELS.exec(role ?? '')?.[0] ?? LEVELS.exec(labelled(text, 'level|seniority') ?? '')?.[0] ?? null,
+    level,
     location: locationOf(text),
     ...requirementsOf(lines),
     yearsAskedFor,
     interviewTopics: interviewTopicsOf(lines),
-    redFlags: redFlagsOf(lines, role, yearsAskedFor),
+    redFlags: redFlagsOf(lines, level, yearsAskedFor),
   };
 }

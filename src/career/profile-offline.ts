@@ -26,7 +26,7 @@ function seniorityOf(text: string): ProfileAnalysis['seniority'] {
 
 /** "7 years of experience" (the largest stated), else the span from the earliest to the latest year in a date range. */
 export function yearsOf(text: string, now = new Date()): number | null {
-  const stated = [...text.matchAll(/\b(\d{1,2})\+?\s*years?(?:['’]s)?\s+(?:of\s+)?(?:professional\s+|industry\s+|hands-on\s+)?(?:experience|work)/gi)].map((m) => Number(m[1]));
+  const stated = [...text.matchAll(/\b(\d{1,2})\+?\s*years?(?:['’]s)?\s+(?:of\s+)?(?:[a-z-]+\s+)?(?:experience|work)/gi)].map((m) => Number(m[1]));
   if (stated.length) return Math.min(60, Math.max(...stated));
   const thisYear = now.getUTCFullYear();
   const ranges = [...text.matchAll(/\b((?:19|20)\d{2})\s*(?:-|–|—|to)\s*((?:19|20)\d{2}|present|now|current|today)\b/gi)];
