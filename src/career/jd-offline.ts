@@ -5,7 +5,7 @@
  * guessed when nothing says them.
  */
 import type { JdParsed, Requirement } from './schemas.js';
-import { findSkills } from './skills.js';
+import { findSkills, unwrapLines } from './skills.js';
 
 type Section = 'must' | 'nice' | 'interview' | 'other' | 'none';
 
@@ -144,7 +144,8 @@ function requirementsOf(lines: Line[]): { mustHave: Requirement[]; niceToHave: R
   return { mustHave: [...must.values()].slice(0, 40), niceToHave: [...nice.values()].slice(0, 40) };
 }
 
-export function parseJdOffline(text: string): JdParsed {
+export function parseJdOffline(raw: string): JdParsed {
+  const text = unwrapLines(raw);
   const lines = sectionLines(text);
   const role = roleOf(text);
   const yearsAskedFor = yearsOf(lines);

@@ -4,7 +4,7 @@
  * span of the dates it gives. Nothing is inferred that the text does not say.
  */
 import type { ProfileAnalysis } from './schemas.js';
-import { findSkills, sentenceAround } from './skills.js';
+import { findSkills, sentenceAround, unwrapLines } from './skills.js';
 
 const SENIORITY: [string, RegExp][] = [
   ['senior title', /\b(senior|staff|principal|distinguished)\b/i],
@@ -37,7 +37,8 @@ export function yearsOf(text: string, now = new Date()): number | null {
   return span >= 0 && span <= 60 ? span : null;
 }
 
-export function analyseProfileOffline(text: string, now = new Date()): ProfileAnalysis {
+export function analyseProfileOffline(raw: string, now = new Date()): ProfileAnalysis {
+  const text = unwrapLines(raw);
   return {
     skills: findSkills(text)
       .slice(0, 80)

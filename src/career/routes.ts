@@ -50,7 +50,7 @@ export async function careerRoutes(app: FastifyInstance, opts: { bank?: Bank } =
   app.get<{ Params: { id: string } }>('/jobs/:id/result', { preHandler: requireUser }, async (request, reply) => {
     const job = await ownJob(request);
     if (!wantsFragment(request)) return reply.redirect(`/jobs/${encodeURIComponent(job.id)}`, 303);
-    return reply.view('partials/career/job-result.njk', jobView(job));
+    return reply.view('partials/career/job-result.njk', { ...jobView(job), fragment: true });
   });
 
   app.get<{ Params: { id: string } }>('/jobs/:id/edit', { preHandler: requireUser }, async (request, reply) => {
