@@ -4,51 +4,35 @@
  * the fit's breakdown, make a plan, open a practice problem from it, then add a page to the reading library.
  * The worker is stopped before the library item is added, so its fetch never leaves the machine.
  */
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { CVS, JDS } from '../integration/career/fixtures/index.js';
-import { bank, practiceApp } from '../integration/practice/helpers.js';
-import { killAll, spawnWorker, type WorkerProcess } from '../integration/runs/helpers.js';
+import { bank } from '../integration/practice/helpers.js';
+import { startPracticeBrowser, type PracticeBrowser } from './practice-browser.js';
 
 const SLOW = 120_000;
 const db = useTestDatabase();
-let app: FastifyInstance;
+let pb: PracticeBrowser;
 let base: string;
-let browser: Browser;
 let page: Page;
-const workers: WorkerProcess[] = [];
 const errors: string[] = [];
 
 beforeAll(async () => {
-  app = await practiceApp(db);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  const worker = spawnWorker(db.url, { LOG_LEVEL: 'warn', GRADER_POOL_SIZE: '1' });
-  workers.push(worker);
-  await worker.ready(db.pool);
-  const context = await browser.newContext();
-  page = await context.newPage();
+  pb = await startPracticeBrowser(db);
+  base = pb.base;
+  ({ page } = await pb.signedIn('/jobs'));
   page.on('pageerror', (e) => errors.push(e.message));
 }, SLOW);
 
 afterAll(async () => {
-  await browser?.close();
-  await killAll(workers);
-  await app?.close();
+  await pb?.close();
 });
 
 describe('from a job description to a practice problem', () => {
   let jobUrl = '';
 
   it('adds a JD; the analysis appears in place of the progress indicator', async () => {
-    await page.goto(`${base}/login?next=${encodeURIComponent('/jobs')}`);
-    await page.getByRole('button', { name: 'Sign in locally' }).click();
-    await page.waitForURL(`${base}/jobs`);
     await page.getByLabel('Job description').fill(JDS.researchScientist);
     await page.getByRole('button', { name: 'Add' }).click();
     await page.waitForURL(/\/jobs\/\d+$/);
@@ -86,7 +70,7 @@ describe('from a job description to a practice problem', () => {
   }, SLOW);
 
   it('adds a page to the reading library', async () => {
-    await killAll(workers.splice(0));
+    await pb.stopWorker();
     await page.goto(`${base}/library/add`);
     await page.getByLabel('Address').fill('https://papers.example.com/attention');
     await page.getByRole('button', { name: 'Add' }).click();
