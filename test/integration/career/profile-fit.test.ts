@@ -198,3 +198,18 @@ describe('the plan', () => {
     expect(await page(other, '/progress')).not.toContain('plan for Research Scientist');
   });
 });
+
+describe('the daily cap', () => {
+  it('answers offline, saying the budget is used up, when the user has no tokens left', async () => {
+    const capped = createLlm({
+      config: testConfig(db, { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_DAILY_TOKEN_CAP: '1' }),
+      pool: db.pool,
+      logger: pino({ level: 'silent' }),
+    });
+    const user = await signIn(app, db);
+    await post(user, '/profile', { text: CVS.researcher });
+    expect(await runQueued(db, { db: db.pool, llm: capped })).toBe('offline');
+    expect(fake.requests).toHaveLength(0);
+    expect(await page(user, '/profile')).toContain('AI budget for today is used up');
+  });
+});
