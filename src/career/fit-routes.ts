@@ -10,6 +10,7 @@ import { wantsFragment } from '../web/htmx.js';
 import type { FitAssessment } from './fit.js';
 import { getProfile, getReading, listJobs, type JobRow, type ProfileRow } from './queries.js';
 import { fitFor, makePlan, planOrigin, requestReading } from './service.js';
+import { noWorkerFor } from './worker-status.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -39,7 +40,8 @@ export async function fitRoutes(app: FastifyInstance, opts: { bank: Bank; ownJob
     const fit: FitAssessment | null = job.parsed && ready(profile) ? await fitFor(pool, bank, userId, job.parsed, profile) : null;
     const reading = await getReading(pool, userId, job.id);
     const plan = (await listScheduled(pool, userId, planOrigin(job.id))).map((s) => ({ ...s, problem: bank.bySlug.get(s.slug) })).filter((s) => s.problem);
-    return { job, profile, fit, reading, plan, readingStale: Boolean(reading && fit && reading.assessment.points !== fit.points) };
+    const noWorker = await noWorkerFor(pool, reading?.status === 'analysing');
+    return { job, profile, fit, reading, plan, noWorker, readingStale: Boolean(reading && fit && reading.assessment.points !== fit.points) };
   }
 
   app.get<{ Params: { id: string } }>('/jobs/:id/fit', { preHandler: requireUser }, async (request, reply) =>

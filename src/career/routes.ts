@@ -13,6 +13,7 @@ import { correctedJd, editValues, jdEditSchema } from './edit.js';
 import { fitRoutes } from './fit-routes.js';
 import { problemsForSkills } from './problems.js';
 import { getJob, getProfile, listJobs, type JobRow } from './queries.js';
+import { noWorkerFor } from './worker-status.js';
 import { addJob, correctJob, jobInputSchema, profileInputSchema, saveProfile } from './service.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
@@ -26,8 +27,9 @@ export async function careerRoutes(app: FastifyInstance, opts: { bank?: Bank } =
     if (!job) throw notFound('Job description');
     return job;
   }
-  const jobView = (job: JobRow) => ({
+  const jobView = async (job: JobRow) => ({
     job,
+    noWorker: await noWorkerFor(pool, job.status === 'analysing'),
     problems: job.parsed ? problemsForSkills(bank, [...job.parsed.mustHave, ...job.parsed.niceToHave].map((r) => r.skillId)) : [],
   });
   const jobsPage = async (request: FastifyRequest, reply: FastifyReply, form: { values: object; errors: object }) =>
@@ -43,14 +45,14 @@ export async function careerRoutes(app: FastifyInstance, opts: { bank?: Bank } =
   });
 
   app.get<{ Params: { id: string } }>('/jobs/:id', { preHandler: requireUser }, async (request, reply) =>
-    reply.view('pages/career/job.njk', jobView(await ownJob(request))),
+    reply.view('pages/career/job.njk', await jobView(await ownJob(request))),
   );
 
   // What htmx polls while the analysis runs; without htmx it is the whole page.
   app.get<{ Params: { id: string } }>('/jobs/:id/result', { preHandler: requireUser }, async (request, reply) => {
     const job = await ownJob(request);
     if (!wantsFragment(request)) return reply.redirect(`/jobs/${encodeURIComponent(job.id)}`, 303);
-    return reply.view('partials/career/job-result.njk', { ...jobView(job), fragment: true });
+    return reply.view('partials/career/job-result.njk', { ...(await jobView(job)), fragment: true });
   });
 
   app.get<{ Params: { id: string } }>('/jobs/:id/edit', { preHandler: requireUser }, async (request, reply) => {
@@ -69,7 +71,8 @@ export async function careerRoutes(app: FastifyInstance, opts: { bank?: Bank } =
 
   const profilePage = async (request: FastifyRequest, reply: FastifyReply, form?: { values: object; errors: object }) => {
     const profile = await getProfile(pool, userOf(request).id);
-    return reply.view('pages/career/profile.njk', { profile, values: form?.values ?? { text: profile?.rawText ?? '' }, errors: form?.errors ?? {} });
+    const noWorker = await noWorkerFor(pool, profile?.status === 'analysing');
+    return reply.view('pages/career/profile.njk', { profile, noWorker, values: form?.values ?? { text: profile?.rawText ?? '' }, errors: form?.errors ?? {} });
   };
 
   app.get('/profile', { preHandler: requireUser }, async (request, reply) => profilePage(request, reply));
@@ -83,7 +86,8 @@ export async function careerRoutes(app: FastifyInstance, opts: { bank?: Bank } =
 
   app.get('/profile/result', { preHandler: requireUser }, async (request, reply) => {
     if (!wantsFragment(request)) return reply.redirect('/profile', 303);
-    return reply.view('partials/career/profile-result.njk', { profile: await getProfile(pool, userOf(request).id) });
+    const profile = await getProfile(pool, userOf(request).id);
+    return reply.view('partials/career/profile-result.njk', { profile, noWorker: await noWorkerFor(pool, profile?.status === 'analysing') });
   });
 
   await app.register(fitRoutes, { bank, ownJob });

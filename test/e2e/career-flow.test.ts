@@ -37,6 +37,7 @@ describe('from a job description to a practice problem', () => {
     await page.getByRole('button', { name: 'Add' }).click();
     await page.waitForURL(/\/jobs\/\d+$/);
     jobUrl = page.url();
+    expect(await page.locator('main').textContent()).not.toContain('No worker is running');
     // No reload: htmx polls the fragment until the worker has stored the analysis.
     await page.locator('#job-result[data-status="ready"]').waitFor({ timeout: SLOW });
     await expect.poll(() => page.locator('[data-kind="must"]').textContent()).toContain('Transformers');

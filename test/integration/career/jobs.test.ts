@@ -103,6 +103,8 @@ describe('parsing with the model', () => {
     const waiting = await page(user, `/jobs/${id}`);
     expect(waiting).toContain(`hx-get="/jobs/${id}/result"`);
     expect(waiting).toContain('<progress');
+    // No worker has reported in this test: the page says why nothing moves.
+    expect(waiting).toContain('No worker is running');
     fake.script(anthropic.message({ text: `Here is the JSON:\n\`\`\`json\n${JSON.stringify(MODEL[key])}\n\`\`\`` }));
     expect(await runQueued(db, modelDeps)).toBe('llm');
     expect(fake.requests.at(-1)!.body.messages[0].content).toContain(JDS[key].slice(0, 60));
