@@ -15,6 +15,7 @@ import { createGraderPool } from './grader/index.js';
 import { itemsOf } from '../src/bench/dataset.js';
 import { createBenchRunHandler, sandboxCodeGrader } from './handlers/bench-run.js';
 import { createGradeAttemptHandler } from './handlers/grade-attempt.js';
+import { createCareerAnalyseHandler } from './handlers/career-analyse.js';
 import { createLibraryFetchHandler } from './handlers/library-fetch.js';
 import { createRegistry, registry as baseRegistry } from './handlers/index.js';
 import { startWorker, type RunningWorker } from './runtime.js';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     createGradeAttemptHandler({ db: pool, grader, llm }),
     benchRun,
     createLibraryFetchHandler({ db: pool }),
+    createCareerAnalyseHandler({ db: pool, llm }),
   ]);
   const worker = await startWorker({
     pool,

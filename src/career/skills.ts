@@ -102,3 +102,8 @@ export function findSkills(text: string): SkillMatch[] {
     .filter((m) => m.mentions.length > 0)
     .sort((a, b) => a.mentions[0]!.start - b.mentions[0]!.start);
 }
+
+/** Joins lines a paste wrapped mid-sentence (a break followed by a lower-case word), so evidence sentences stay whole. */
+export function unwrapLines(text: string): string {
+  return text.replace(/([^\n.!?:;])[ \t]*\r?\n[ \t]*(?=\p{Ll})/gu, '$1 ');
+}

@@ -7,9 +7,13 @@
  * days. A clean solve (no hints, no AI hints) takes it out of the queue, unless it came right after giving up (the
  * same day): then it comes back once more, as it does not count as solved without hints either. With nothing due,
  * the suggestion is the next unsolved problem, easiest first, in the topic with the lowest share solved.
+ *
+ * Problems scheduled from outside practice (a career plan's gaps, schedule-queries.ts) join the same queue on their
+ * due date, until the first attempt made after they were scheduled; from then on the rules above apply.
  */
 import { DIFFICULTIES, TOPICS, type Bank, type Difficulty, type Problem, type Topic } from './bank.js';
 import type { AttemptSummary } from './queries.js';
+import type { ScheduledProblem } from './schedule-queries.js';
 import { WRITTEN_PASS_SHARE } from './scoring.js';
 
 export const REVIEW_INTERVAL_DAYS = [1, 3, 7] as const;
@@ -102,7 +106,15 @@ function tally<K extends string>(keys: readonly K[], problems: Problem[], solved
   });
 }
 
-export function computeProgress(bank: Bank, attempts: AttemptSummary[], now = new Date()): Progress {
+/** Scheduled problems not yet attempted since they were scheduled, and not already coming back for review. */
+function scheduledReviews(bank: Bank, scheduled: ScheduledProblem[], bySlug: Map<string, AttemptSummary[]>, reviewed: Set<string>, now: Date): Review[] {
+  return scheduled
+    .filter((s) => bank.bySlug.has(s.slug) && !reviewed.has(s.slug))
+    .filter((s) => !(bySlug.get(s.slug) ?? []).some((a) => a.createdAt.getTime() >= s.scheduledAt.getTime()))
+    .map((s) => ({ problem: bank.bySlug.get(s.slug)!, dueAt: s.dueAt, reason: s.reason, due: s.dueAt.getTime() <= now.getTime() }));
+}
+
+export function computeProgress(bank: Bank, attempts: AttemptSummary[], now = new Date(), scheduled: ScheduledProblem[] = []): Progress {
   const bySlug = new Map<string, AttemptSummary[]>();
   for (const a of attempts) {
     if (!bank.bySlug.has(a.slug)) continue;
@@ -124,6 +136,7 @@ export function computeProgress(bank: Bank, attempts: AttemptSummary[], now = ne
     const due = reviewDue(history);
     if (due) reviews.push({ problem: bank.bySlug.get(slug)!, ...due, due: due.dueAt.getTime() <= now.getTime() });
   }
+  reviews.push(...scheduledReviews(bank, scheduled, bySlug, new Set(reviews.map((r) => r.problem.slug)), now));
   reviews.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
 
   const byTopic = tally(TOPICS, bank.problems, solved, (p) => p.topic)

@@ -17,6 +17,7 @@ import type { LlmPort } from './llm-port.js';
 import { createPageCache } from './page-cache.js';
 import { computeProgress } from './progress.js';
 import { listAttemptSummaries, userSlugStats } from './queries.js';
+import { listScheduled } from './schedule-queries.js';
 import { attemptFor, loadProblemPage, REFUSALS, type PracticeDeps, type RefusalCode } from './service.js';
 import { notifyUserChanged } from './user-events.js';
 
@@ -82,7 +83,8 @@ export async function practiceRoutes(app: FastifyInstance, opts: PracticeRoutesO
   );
 
   app.get('/progress', { preHandler: requireUser }, async (request, reply) => {
-    const progress = computeProgress(bank, await listAttemptSummaries(pool, userOf(request).id));
+    const userId = userOf(request).id;
+    const progress = computeProgress(bank, await listAttemptSummaries(pool, userId), new Date(), await listScheduled(pool, userId));
     return reply.view('pages/practice/progress.njk', { progress });
   });
 

@@ -16,6 +16,8 @@ export interface PracticeBrowser {
   browser: Browser;
   /** A fresh context signed in as the local operator, on `next`. */
   signedIn(next: string, options?: Parameters<Browser['newContext']>[0]): Promise<{ context: BrowserContext; page: Page }>;
+  /** Stops the worker early, so nothing queued after this runs (a test whose next run would fetch off the machine). */
+  stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,9 @@ export async function startPracticeBrowser(db: TestDatabase): Promise<PracticeBr
       await page.getByRole('button', { name: 'Sign in locally' }).click();
       await page.waitForURL(`${base}${next}`);
       return { context, page };
+    },
+    async stopWorker() {
+      await killAll([worker]);
     },
     async close() {
       await browser.close();

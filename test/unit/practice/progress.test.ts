@@ -117,3 +117,28 @@ describe('computeProgress', () => {
     expect(p.solvedWithoutHints).toBe(0);
   });
 });
+
+describe('problems scheduled from a plan', () => {
+  const scheduled = (slug: string, due: string, at = '2026-03-01T09:00:00Z') => ({
+    slug,
+    dueAt: new Date(due),
+    reason: 'plan for ML Engineer: practise Transformers',
+    origin: 'job:1',
+    scheduledAt: new Date(at),
+  });
+
+  it('are due on their day, later ones wait, and the reason is the plan', () => {
+    const p = computeProgress(bank, [], new Date('2026-03-01T12:00:00Z'), [scheduled(a!, '2026-03-01T00:00:00Z'), scheduled(b!, '2026-03-02T00:00:00Z')]);
+    expect(p.reviewsDue.map((r) => [r.problem.slug, r.reason])).toEqual([[a, 'plan for ML Engineer: practise Transformers']]);
+    expect(p.reviewsLater.map((r) => r.problem.slug)).toEqual([b]);
+  });
+
+  it('leave the queue once attempted after being scheduled; an earlier attempt does not count', () => {
+    const plan = [scheduled(a!, '2026-03-01T00:00:00Z')];
+    const before = computeProgress(bank, [at('2026-02-20T10:00:00Z', a!, 'passed')], new Date('2026-03-01T12:00:00Z'), plan);
+    expect(before.reviewsDue.map((r) => r.problem.slug)).toEqual([a]);
+    const after = computeProgress(bank, [at('2026-03-01T10:00:00Z', a!, 'passed')], new Date('2026-03-01T12:00:00Z'), plan);
+    expect(after.reviewsDue).toEqual([]);
+    expect(after.reviewsLater).toEqual([]);
+  });
+});
