@@ -51,6 +51,8 @@ export interface BenchParams {
   temperature: number;
   maxOutputTokens: number;
   concurrency: number;
+  /** The model that scores written items; absent: they get the offline keyword estimate. */
+  judge?: { provider: string; model: string };
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -161,6 +163,8 @@ export interface ItemRecord {
   promptVersion: string;
   prompt: string;
   response: string | null;
+  /** Reasoning returned apart from the answer (never graded). */
+  reasoning: string | null;
   extracted: string | null;
   extraction: string | null;
   verdict: Verdict;
@@ -177,26 +181,38 @@ export interface ItemRecord {
   answeredBy: string | null;
 }
 
+/** What grading the item cost on top of the model's answer (a judge model's call), added to the run's spend. */
+export interface ExtraSpend {
+  usd: number | null;
+  tokens: number;
+}
+
 /**
  * Records one item and adds its cost to the run's spend, in one statement. Fenced on the queue run's attempt
  * (the fencing token of src/runs): a worker that lost the run writes nothing. ON CONFLICT DO NOTHING keeps the first
  * row of an (item, sample) if two attempts ever raced past the fence. Returns false when the fence failed.
  */
-export async function recordBenchItem(db: Queryable, fence: { runId: string; attempt: number; benchRunId: string }, r: ItemRecord): Promise<boolean> {
+export async function recordBenchItem(
+  db: Queryable,
+  fence: { runId: string; attempt: number; benchRunId: string },
+  r: ItemRecord,
+  extra: ExtraSpend = { usd: null, tokens: 0 },
+): Promise<boolean> {
   const { rows } = await db.query<{ fenced: boolean }>({
     name: 'bench_record_item',
     text: `WITH fence AS (SELECT 1 FROM runs WHERE id = $1 AND attempts = $2 AND status = 'running'),
      ins AS (
        INSERT INTO bench_items (bench_run_id, item_id, sample, item_hash, kind, topic, prompt_id, prompt_version, prompt,
          response, extracted, extraction, verdict, grader_output, input_tokens, output_tokens, cached_tokens, latency_ms,
-         cost_usd, attempts, error_kind, error_message, stop_reason, answered_by, run_attempt)
-       SELECT $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $2
+         cost_usd, attempts, error_kind, error_message, stop_reason, answered_by, run_attempt, reasoning)
+       SELECT $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $2, $27
        WHERE EXISTS (SELECT 1 FROM fence)
        ON CONFLICT DO NOTHING
        RETURNING cost_usd, input_tokens + output_tokens AS tokens
      ),
      spend AS (
-       UPDATE bench_runs b SET spent_usd = b.spent_usd + coalesce(ins.cost_usd, 0), spent_tokens = b.spent_tokens + ins.tokens,
+       UPDATE bench_runs b SET spent_usd = b.spent_usd + coalesce(ins.cost_usd, 0) + coalesce($28::numeric, 0),
+         spent_tokens = b.spent_tokens + ins.tokens + $29::bigint,
          state = 'active', state_reason = NULL
        FROM ins WHERE b.id = $3
      )
@@ -205,7 +221,7 @@ export async function recordBenchItem(db: Queryable, fence: { runId: string; att
       fence.runId, fence.attempt, fence.benchRunId, r.itemId, r.sample, r.itemHash, r.kind, r.topic, r.promptId, r.promptVersion,
       r.prompt, r.response, r.extracted, r.extraction, r.verdict, r.graderOutput === null ? null : JSON.stringify(r.graderOutput),
       r.inputTokens, r.outputTokens, r.cachedTokens, r.latencyMs === null ? null : Math.round(r.latencyMs), r.costUsd, r.attempts,
-      r.errorKind, r.errorMessage, r.stopReason, r.answeredBy,
+      r.errorKind, r.errorMessage, r.stopReason, r.answeredBy, r.reasoning, extra.usd, extra.tokens,
     ],
   });
   return rows[0]!.fenced;
@@ -241,6 +257,7 @@ function rowToItem(r: Record<string, any>): ItemRow {
     promptVersion: r.prompt_version,
     prompt: r.prompt,
     response: r.response,
+    reasoning: r.reasoning,
     extracted: r.extracted,
     extraction: r.extraction,
     verdict: r.verdict,
@@ -280,7 +297,8 @@ export async function getBenchItem(db: Queryable, benchRunId: string, itemId: st
 export async function retireErroredItems(db: Queryable, benchRunId: string, newRunId: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     `WITH moved AS (DELETE FROM bench_items WHERE bench_run_id = $1 AND verdict = 'error' RETURNING *),
-     kept AS (INSERT INTO bench_item_history SELECT moved.*, now() FROM moved),
+     -- By column name, not position: columns added to both tables later (reasoning) land at different positions.
+     kept AS (INSERT INTO bench_item_history SELECT (jsonb_populate_record(NULL::bench_item_history, to_jsonb(moved) || jsonb_build_object('retired_at', now()))).* FROM moved),
      repoint AS (UPDATE bench_runs SET run_id = $2, state = 'active', state_reason = NULL WHERE id = $1)
      SELECT count(*)::int AS n FROM moved`,
     [benchRunId, newRunId],
