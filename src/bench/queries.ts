@@ -310,3 +310,37 @@ export async function countItemHistory(db: Queryable, benchRunId: string): Promi
   const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM bench_item_history WHERE bench_run_id = $1`, [benchRunId]);
   return rows[0]!.n;
 }
+
+export interface ModelTopicRow {
+  benchRunId: string;
+  provider: string;
+  model: string;
+  finishedAt: Date;
+  topic: string;
+  correct: number;
+  graded: number;
+}
+
+/**
+ * Per topic, the correct and graded answers of the latest succeeded run of each model on a dataset, for the `limit`
+ * models whose latest run finished last. The offline baseline is no model and is left out; so are `error` rows
+ * (the provider failed) and `estimated` ones (no judgement), as in a run's accuracy.
+ */
+export async function latestModelTopicRates(db: Queryable, dataset: string, limit: number): Promise<ModelTopicRow[]> {
+  const { rows } = await db.query(
+    `WITH latest AS (
+       SELECT DISTINCT ON (b.provider, b.model) b.id, b.provider, b.model, r.finished_at
+       FROM bench_runs b JOIN runs r ON r.id = b.run_id
+       WHERE b.dataset = $1 AND r.status = 'succeeded' AND b.provider <> 'offline'
+       ORDER BY b.provider, b.model, r.finished_at DESC, b.id DESC
+     ), recent AS (SELECT * FROM latest ORDER BY finished_at DESC, id DESC LIMIT $2)
+     SELECT recent.id::text AS bench_run_id, recent.provider, recent.model, recent.finished_at, i.topic,
+       count(*) FILTER (WHERE i.verdict = 'correct')::int AS correct,
+       count(*) FILTER (WHERE i.verdict NOT IN ('error', 'estimated'))::int AS graded
+     FROM recent JOIN bench_items i ON i.bench_run_id = recent.id
+     GROUP BY recent.id, recent.provider, recent.model, recent.finished_at, i.topic
+     ORDER BY recent.finished_at DESC, recent.id DESC, i.topic`,
+    [dataset, limit],
+  );
+  return rows.map((r) => ({ benchRunId: r.bench_run_id, provider: r.provider, model: r.model, finishedAt: r.finished_at, topic: r.topic, correct: r.correct, graded: r.graded }));
+}
