@@ -7,6 +7,7 @@
  * kept), and a lost lease (the fence). The owner's daily token cap does not stop it: the run pauses, says so, and
  * tries again every `pausePollMs` until the cap has room (a new UTC day, or an admin raised it).
  */
+import { setMaxListeners } from 'node:events';
 import type { Queryable } from '../db/pool.js';
 import { LlmError } from '../llm/errors.js';
 import type { Llm } from '../llm/index.js';
@@ -17,7 +18,8 @@ import { callJudge, gradeFromJudge } from './judge-call.js';
 import type { JudgeSpec } from './judge.js';
 import { AdaptiveLimiter } from './limiter.js';
 import { itemEstimate, offlineBaseline, promptFor } from './prompts.js';
-import { doneItemKeys, getBenchRunByRunId, listBenchItems, recordBenchItem, recordConcurrency, setBenchState, type BenchRunRow, type ExtraSpend, type ItemRecord } from './queries.js';
+import { GroupCommit } from '../db/group-commit.js';
+import { doneItemKeys, getBenchRunByRunId, listBenchItems, recordBenchItems, recordConcurrency, setBenchState, type BenchRunRow, type ExtraSpend, type ItemRecord, type ItemWrite } from './queries.js';
 import { scoreRun, type RunScores } from './scores.js';
 
 export interface ExecuteDeps {
@@ -72,6 +74,8 @@ export interface BenchSummary {
 export async function executeBenchRun(deps: ExecuteDeps, ctx: ExecuteContext): Promise<BenchSummary> {
   const bench = await getBenchRunByRunId(deps.db, ctx.runId);
   if (!bench) throw new Error(`run ${ctx.runId} has no benchmark record`);
+  // Every call in flight listens on the run's signal (the SDKs abort on it): that is `concurrency` listeners, not a leak.
+  setMaxListeners(bench.params.concurrency * 2 + 10, ctx.signal);
   const available = await deps.resolveItems(bench.dataset);
   const done = await doneItemKeys(deps.db, bench.id);
   const total = bench.items.length * bench.samples;
@@ -117,6 +121,7 @@ class Runner {
   #inflightTokens = 0;
   #lastProgress = 0;
   #paused = false;
+  readonly #writer: GroupCommit<ItemWrite>;
 
   constructor(
     private readonly deps: ExecuteDeps,
@@ -127,6 +132,9 @@ class Runner {
   ) {
     this.#spentUsd = bench.spentUsd;
     this.#spentTokens = bench.spentTokens;
+    this.#writer = new GroupCommit(async (writes) => {
+      if (!(await recordBenchItems(deps.db, { runId: ctx.runId, attempt: ctx.attempt, benchRunId: bench.id }, writes))) throw ctx.leaseLost();
+    });
     this.limiter = new AdaptiveLimiter(bench.params.concurrency, (change) => {
       void recordConcurrency(deps.db, bench.id, change).catch(() => {});
     });
@@ -299,8 +307,7 @@ class Runner {
   }
 
   async #record(r: ItemRecord, tokens: number, extra?: ExtraSpend): Promise<void> {
-    const ok = await recordBenchItem(this.deps.db, { runId: this.ctx.runId, attempt: this.ctx.attempt, benchRunId: this.bench.id }, r, extra);
-    if (!ok) throw this.ctx.leaseLost();
+    await this.#writer.add({ record: r, extra: extra ?? { usd: null, tokens: 0 } });
     this.#spentUsd += (r.costUsd ?? 0) + (extra?.usd ?? 0);
     this.#spentTokens += tokens + (extra?.tokens ?? 0);
     this.done++;

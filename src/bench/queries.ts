@@ -187,44 +187,60 @@ export interface ExtraSpend {
   tokens: number;
 }
 
+/** One item to record, with what grading it cost on top of the answer (a judge's call). */
+export interface ItemWrite {
+  record: ItemRecord;
+  extra: ExtraSpend;
+}
+
 /**
- * Records one item and adds its cost to the run's spend, in one statement. Fenced on the queue run's attempt
- * (the fencing token of src/runs): a worker that lost the run writes nothing. ON CONFLICT DO NOTHING keeps the first
- * row of an (item, sample) if two attempts ever raced past the fence. Returns false when the fence failed.
+ * Records a batch of items and adds their cost to the run's spend, in one statement (the executor group-commits:
+ * every item that finished while the previous batch was being written goes in the next). Fenced on the queue run's
+ * attempt (the fencing token of src/runs): a worker that lost the run writes nothing. ON CONFLICT DO NOTHING keeps
+ * the first row of an (item, sample) if two attempts ever raced past the fence, and such a row adds no spend.
+ * The rows travel as one jsonb array, so the statement's text and plan are the same for every batch size.
+ * Returns false when the fence failed.
  */
-export async function recordBenchItem(
-  db: Queryable,
-  fence: { runId: string; attempt: number; benchRunId: string },
-  r: ItemRecord,
-  extra: ExtraSpend = { usd: null, tokens: 0 },
-): Promise<boolean> {
-  const { rows } = await db.query<{ fenced: boolean }>({
-    name: 'bench_record_item',
+export async function recordBenchItems(db: Queryable, fence: { runId: string; attempt: number; benchRunId: string }, writes: ItemWrite[]): Promise<boolean> {
+  const rows = writes.map(({ record: r, extra }) => ({
+    item_id: r.itemId, sample: r.sample, item_hash: r.itemHash, kind: r.kind, topic: r.topic, prompt_id: r.promptId, prompt_version: r.promptVersion,
+    prompt: r.prompt, response: r.response, reasoning: r.reasoning, extracted: r.extracted, extraction: r.extraction, verdict: r.verdict,
+    grader_output: r.graderOutput, input_tokens: r.inputTokens, output_tokens: r.outputTokens, cached_tokens: r.cachedTokens,
+    latency_ms: r.latencyMs === null ? null : Math.round(r.latencyMs), cost_usd: r.costUsd, attempts: r.attempts, error_kind: r.errorKind,
+    error_message: r.errorMessage, stop_reason: r.stopReason, answered_by: r.answeredBy, extra_usd: extra.usd ?? 0, extra_tokens: extra.tokens,
+  }));
+  const { rows: out } = await db.query<{ fenced: boolean }>({
+    name: 'bench_record_items',
     text: `WITH fence AS (SELECT 1 FROM runs WHERE id = $1 AND attempts = $2 AND status = 'running'),
+     input AS (
+       SELECT * FROM jsonb_to_recordset($4::jsonb) AS x(item_id text, sample int, item_hash text, kind text, topic text, prompt_id text,
+         prompt_version text, prompt text, response text, reasoning text, extracted text, extraction text, verdict text, grader_output jsonb,
+         input_tokens int, output_tokens int, cached_tokens int, latency_ms int, cost_usd numeric, attempts int, error_kind text,
+         error_message text, stop_reason text, answered_by text, extra_usd numeric, extra_tokens bigint)
+     ),
      ins AS (
-       INSERT INTO bench_items (bench_run_id, item_id, sample, item_hash, kind, topic, prompt_id, prompt_version, prompt,
-         response, extracted, extraction, verdict, grader_output, input_tokens, output_tokens, cached_tokens, latency_ms,
-         cost_usd, attempts, error_kind, error_message, stop_reason, answered_by, run_attempt, reasoning)
-       SELECT $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $2, $27
-       WHERE EXISTS (SELECT 1 FROM fence)
+       INSERT INTO bench_items (bench_run_id, item_id, sample, item_hash, kind, topic, prompt_id, prompt_version, prompt, response,
+         reasoning, extracted, extraction, verdict, grader_output, input_tokens, output_tokens, cached_tokens, latency_ms, cost_usd,
+         attempts, error_kind, error_message, stop_reason, answered_by, run_attempt)
+       SELECT $3, item_id, sample, item_hash, kind, topic, prompt_id, prompt_version, prompt, response, reasoning, extracted, extraction,
+         verdict, grader_output, input_tokens, output_tokens, cached_tokens, latency_ms, cost_usd, attempts, error_kind, error_message,
+         stop_reason, answered_by, $2
+       FROM input WHERE EXISTS (SELECT 1 FROM fence)
        ON CONFLICT DO NOTHING
-       RETURNING cost_usd, input_tokens + output_tokens AS tokens
+       RETURNING item_id, sample
+     ),
+     added AS (
+       SELECT coalesce(sum(coalesce(i.cost_usd, 0) + i.extra_usd), 0) AS usd, coalesce(sum(i.input_tokens + i.output_tokens + i.extra_tokens), 0) AS tokens
+       FROM input i JOIN ins USING (item_id, sample)
      ),
      spend AS (
-       UPDATE bench_runs b SET spent_usd = b.spent_usd + coalesce(ins.cost_usd, 0) + coalesce($28::numeric, 0),
-         spent_tokens = b.spent_tokens + ins.tokens + $29::bigint,
-         state = 'active', state_reason = NULL
-       FROM ins WHERE b.id = $3
+       UPDATE bench_runs b SET spent_usd = b.spent_usd + added.usd, spent_tokens = b.spent_tokens + added.tokens, state = 'active', state_reason = NULL
+       FROM added WHERE b.id = $3 AND EXISTS (SELECT 1 FROM ins)
      )
      SELECT EXISTS (SELECT 1 FROM fence) AS fenced`,
-    values: [
-      fence.runId, fence.attempt, fence.benchRunId, r.itemId, r.sample, r.itemHash, r.kind, r.topic, r.promptId, r.promptVersion,
-      r.prompt, r.response, r.extracted, r.extraction, r.verdict, r.graderOutput === null ? null : JSON.stringify(r.graderOutput),
-      r.inputTokens, r.outputTokens, r.cachedTokens, r.latencyMs === null ? null : Math.round(r.latencyMs), r.costUsd, r.attempts,
-      r.errorKind, r.errorMessage, r.stopReason, r.answeredBy, r.reasoning, extra.usd, extra.tokens,
-    ],
+    values: [fence.runId, fence.attempt, fence.benchRunId, JSON.stringify(rows)],
   });
-  return rows[0]!.fenced;
+  return out[0]!.fenced;
 }
 
 /** Paused (with the reason shown on the page) or active again. */
