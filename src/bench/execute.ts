@@ -74,8 +74,8 @@ export interface BenchSummary {
 export async function executeBenchRun(deps: ExecuteDeps, ctx: ExecuteContext): Promise<BenchSummary> {
   const bench = await getBenchRunByRunId(deps.db, ctx.runId);
   if (!bench) throw new Error(`run ${ctx.runId} has no benchmark record`);
-  // Every call in flight listens on the run's signal (the SDKs abort on it): that is `concurrency` listeners, not a leak.
-  setMaxListeners(bench.params.concurrency * 2 + 10, ctx.signal);
+  // Every call in flight listens on the run's signal (the SDK, the retry sleeps): a few per slot, not a leak.
+  setMaxListeners(bench.params.concurrency * 4 + 10, ctx.signal);
   const available = await deps.resolveItems(bench.dataset);
   const done = await doneItemKeys(deps.db, bench.id);
   const total = bench.items.length * bench.samples;
