@@ -21,6 +21,7 @@ import authPlugin from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
 import { runsRoutes } from './runs/routes.js';
 import { benchRoutes } from './bench/routes.js';
+import { modelTopicRates } from './bench/progress.js';
 import type { AppSecrets } from './auth/secrets.js';
 import { createLlm, type Llm } from './llm/index.js';
 import { llmAdminRoutes } from './llm/admin-routes.js';
@@ -115,7 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountRoutes);
   await app.register(runsRoutes);
   await app.register(benchRoutes);
-  await app.register(practiceRoutes);
+  await app.register(practiceRoutes, { modelRates: modelTopicRates });
   await app.register(githubAuthRoutes, { accessFacts });
   await app.register(emailAuthRoutes, { accessFacts });
   await app.register(accessRoutes);

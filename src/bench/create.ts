@@ -15,20 +15,22 @@ import { withTransaction } from '../db/pool.js';
 import { LlmError } from '../llm/errors.js';
 import type { Llm } from '../llm/index.js';
 import { providerCheckPrompt } from '../llm/prompts/provider-check.js';
-import { costOf, formatUsd as usd } from '../llm/prices.js';
+import { formatUsd as usd } from '../llm/prices.js';
 import { projectRoot } from '../paths.js';
 import { enqueueRun } from '../runs/enqueue.js';
 import { BANK_DATASET, filterItems, findDataset, type BenchItem } from './dataset.js';
 import { BENCH_RUN_KIND } from './kinds.js';
-import { callEstimate, promptVersions } from './prompts.js';
+import { itemEstimate, promptVersions } from './prompts.js';
 import { insertBenchRun, type BenchParams } from './queries.js';
 import { freshSeed, seededSubset, subsetSize } from './sampling.js';
 
+const modelSpec = z.string().trim().regex(/^[a-z][a-z0-9-]*\/[\w.:@/-]+$/, 'each model is written provider/model, e.g. offline/offline');
 const names = z.array(z.string().trim().min(1).max(64)).max(50).default([]);
 
 export const createRunSchema = z
   .object({
-    models: z.array(z.string().trim().regex(/^[a-z][a-z0-9-]*\/[\w.:@/-]+$/, 'each model is written provider/model, e.g. offline/offline')).min(1, 'choose at least one model').max(5, 'at most five models per request'),
+    models: z.array(modelSpec).min(1, 'choose at least one model').max(5, 'at most five models per request'),
+    judge: modelSpec.optional(),
     dataset: z.string().trim().default(BANK_DATASET),
     kinds: names,
     topics: names,
@@ -66,13 +68,20 @@ export interface Estimate {
   usd: number | null;
 }
 
-/** The run's expected tokens (callEstimate per call) and their list price; usd is null for an unpriced model. */
-export function estimateRun(items: BenchItem[], samples: number, model: string, paid: boolean, maxOutputTokens: number): Estimate {
-  let inputTokens = 0;
-  for (const item of items) inputTokens += callEstimate(item, maxOutputTokens).inputTokens * samples;
-  const outputTokens = items.length * samples * maxOutputTokens;
-  const usd = paid ? costOf(model, { inputTokens, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 }) : 0;
-  return { items: items.length, calls: items.length * samples, tokens: inputTokens + outputTokens, usd };
+/**
+ * The run's expected tokens and their list price (itemEstimate per call: the answer, and the judge's call for a
+ * written item); usd is null when the model or the judge has no price.
+ */
+export function estimateRun(items: BenchItem[], samples: number, model: string, paid: boolean, params: { maxOutputTokens: number; judge?: { model: string } }): Estimate {
+  let tokens = 0;
+  let usd: number | null = 0;
+  for (const item of items) {
+    const e = itemEstimate(item, model, params, paid);
+    tokens += e.tokens * samples;
+    usd = usd === null || e.usd === null ? null : usd + e.usd * samples;
+  }
+  const judged = params.judge ? items.filter((i) => i.kind === 'written').length * samples : 0;
+  return { items: items.length, calls: items.length * samples + judged, tokens, usd: usd === null ? null : Math.round(usd * 1e6) / 1e6 };
 }
 
 const appVersion = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -108,19 +117,15 @@ export async function createRuns(deps: CreateDeps, user: CurrentUser, raw: unkno
   const seed = input.seed ?? freshSeed();
   const items = seededSubset(pool, seed, subsetSize(pool.length, input));
   const statuses = new Map(deps.llm.providers().map((p) => [p.name, p]));
+  const judge = input.judge ? resolveJudge(statuses, input.judge) : undefined;
   const plans = input.models.map((spec) => {
-    const slash = spec.indexOf('/');
-    const provider = spec.slice(0, slash);
-    const model = spec.slice(slash + 1);
-    const status = statuses.get(provider);
-    if (!status) throw new CreateRunError('models', `${spec}: no provider is called "${provider}" (known: ${[...statuses.keys()].join(', ')})`);
-    if (!status.enabled) throw new CreateRunError('models', `${spec}: provider "${provider}" is disabled: ${status.reason}`);
-    if (!status.models.includes(model)) throw new CreateRunError('models', `${spec}: "${model}" is not one of ${provider}'s models (${status.models.join(', ')})`);
-    const estimate = estimateRun(items, input.samples, model, status.paid, input.maxOutputTokens);
-    checkBudget(spec, estimate, status.paid, input, user, deps.config.bench.maxRunCostUsd);
-    return { spec, provider, model, paid: status.paid, estimate };
+    const { provider, model, paid } = resolveModel(statuses, spec, 'models');
+    const estimate = estimateRun(items, input.samples, model, paid, { maxOutputTokens: input.maxOutputTokens, ...(judge ? { judge } : {}) });
+    checkBudget(spec, estimate, paid || Boolean(judge), input, user, deps.config.bench.maxRunCostUsd);
+    return { spec, provider, model, paid, estimate };
   });
-  for (const plan of plans) if (plan.paid) await probe(deps.llm, user, plan.spec, plan.provider, plan.model);
+  for (const plan of plans) if (plan.paid) await probe(deps.llm, user, plan.spec, plan.provider, plan.model, 'models');
+  if (judge) await probe(deps.llm, user, input.judge!, judge.provider, judge.model, 'judge');
 
   const params: BenchParams = {
     filters: { kinds: input.kinds, topics: input.topics, difficulties: input.difficulties, tags: input.tags },
@@ -128,6 +133,7 @@ export async function createRuns(deps: CreateDeps, user: CurrentUser, raw: unkno
     temperature: input.temperature,
     maxOutputTokens: input.maxOutputTokens,
     concurrency: input.concurrency,
+    ...(judge ? { judge } : {}),
   };
   const groupId = randomUUID();
   const refs = items.map((i) => ({ id: i.id, hash: i.hash }));
@@ -140,7 +146,7 @@ export async function createRuns(deps: CreateDeps, user: CurrentUser, raw: unkno
         runId, ownerId: user.id, groupId, provider: plan.provider, model: plan.model, dataset: dataset.name, datasetHash: dataset.hash,
         seed, params, items: refs, samples: input.samples, budgetUsd: input.budgetUsd ?? null, budgetTokens: input.budgetTokens ?? null,
         estimateUsd: plan.estimate.usd, estimateTokens: plan.estimate.tokens,
-        provenance: { appVersion, promptVersions: promptVersions(), provider: plan.provider, model: plan.model, datasetHash: dataset.hash, seed, params },
+        provenance: { appVersion, promptVersions: promptVersions(), provider: plan.provider, model: plan.model, datasetHash: dataset.hash, seed, params, judge: judge ?? null },
       });
       out.push({ id, runId, model: plan.spec, estimate: plan.estimate });
     }
@@ -165,12 +171,32 @@ function checkBudget(spec: string, e: Estimate, paid: boolean, input: z.infer<ty
   }
 }
 
+type Statuses = Map<string, ReturnType<Llm['providers']>[number]>;
+
+function resolveModel(statuses: Statuses, spec: string, field: string): { provider: string; model: string; paid: boolean } {
+  const slash = spec.indexOf('/');
+  const provider = spec.slice(0, slash);
+  const model = spec.slice(slash + 1);
+  const status = statuses.get(provider);
+  if (!status) throw new CreateRunError(field, `${spec}: no provider is called "${provider}" (known: ${[...statuses.keys()].join(', ')})`);
+  if (!status.enabled) throw new CreateRunError(field, `${spec}: provider "${provider}" is disabled: ${status.reason}`);
+  if (!status.models.includes(model)) throw new CreateRunError(field, `${spec}: "${model}" is not one of ${provider}'s models (${status.models.join(', ')})`);
+  return { provider, model, paid: status.paid };
+}
+
+/** A judge must be a real model: the offline provider would only echo a baseline, which is no judgement. */
+function resolveJudge(statuses: Statuses, spec: string): { provider: string; model: string } {
+  const { provider, model, paid } = resolveModel(statuses, spec, 'judge');
+  if (!paid) throw new CreateRunError('judge', `${spec} cannot judge: leave the judge empty for the offline keyword estimate`);
+  return { provider, model };
+}
+
 /** One token through the same path a run uses (and the same daily cap), so a bad key or model fails here. */
-async function probe(llm: Pick<Llm, 'invoke'>, user: CurrentUser, spec: string, provider: string, model: string): Promise<void> {
+async function probe(llm: Pick<Llm, 'invoke'>, user: CurrentUser, spec: string, provider: string, model: string, field: string): Promise<void> {
   try {
     await llm.invoke(provider, { userId: user.id, feature: 'provider_test', prompt: providerCheckPrompt.build({ nonce: 'ready' }), model, maxOutputTokens: 1 });
   } catch (err) {
-    if (err instanceof LlmError) throw new CreateRunError('models', `${spec}: the model check failed (${err.kind}): ${err.message}`);
+    if (err instanceof LlmError) throw new CreateRunError(field, `${spec}: the model check failed (${err.kind}): ${err.message}`);
     throw err;
   }
 }

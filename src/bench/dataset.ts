@@ -1,13 +1,13 @@
 /**
  * What a benchmark evaluates: items with a stable id, a content hash and what grading needs. The problem bank is the
- * built-in dataset `bank` (its code and numeric problems; written problems need a judge model and are not part of
- * benchmark runs yet). The dataset hash is over the items' ids and hashes, so any changed item changes it.
+ * built-in dataset `bank` (its code, numeric and written problems; written answers are scored against their rubric by
+ * a judge model, or estimated offline by keyword coverage). The dataset hash is over the items' ids and hashes, so any changed item changes it.
  */
 import { createHash } from 'node:crypto';
-import { loadBank, type Bank, type Problem } from '../practice/bank.js';
+import { loadBank, type Bank, type Problem, type RubricPoint } from '../practice/bank.js';
 import type { TestCase } from '../practice/judge.js';
 
-export const BENCH_KINDS = ['code', 'numeric'] as const;
+export const BENCH_KINDS = ['code', 'numeric', 'written'] as const;
 export type BenchKind = (typeof BENCH_KINDS)[number];
 
 export interface BenchItem {
@@ -26,6 +26,8 @@ export interface BenchItem {
   starter?: string;
   /** The problem's test cases (inputs and the reference's outputs); only the judge sees the expected values. */
   cases?: TestCase[];
+  /** written: the points a judge scores (the keywords feed only the offline estimate). */
+  rubric?: RubricPoint[];
 }
 
 export interface Dataset {
@@ -47,6 +49,7 @@ function fromProblem(p: Problem): BenchItem | null {
       cases: p.cases ?? [],
     };
   }
+  if (p.kind === 'written' && p.rubric?.length) return { ...common, kind: 'written', rubric: p.rubric };
   return null;
 }
 

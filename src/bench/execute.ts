@@ -7,15 +7,19 @@
  * kept), and a lost lease (the fence). The owner's daily token cap does not stop it: the run pauses, says so, and
  * tries again every `pausePollMs` until the cap has room (a new UTC day, or an admin raised it).
  */
+import { setMaxListeners } from 'node:events';
 import type { Queryable } from '../db/pool.js';
 import { LlmError } from '../llm/errors.js';
 import type { Llm } from '../llm/index.js';
-import { costOf } from '../llm/prices.js';
 import type { BenchItem } from './dataset.js';
-import { gradeReply, type CodeGradingPort } from './grade.js';
+import type { InvokeResult } from '../llm/types.js';
+import { gradeReply, type CodeGradingPort, type Graded } from './grade.js';
+import { callJudge, gradeFromJudge } from './judge-call.js';
+import type { JudgeSpec } from './judge.js';
 import { AdaptiveLimiter } from './limiter.js';
-import { callEstimate, offlineBaseline, promptFor } from './prompts.js';
-import { doneItemKeys, getBenchRunByRunId, listBenchItems, recordBenchItem, recordConcurrency, setBenchState, type BenchRunRow, type ItemRecord } from './queries.js';
+import { itemEstimate, offlineBaseline, promptFor } from './prompts.js';
+import { GroupCommit } from '../db/group-commit.js';
+import { doneItemKeys, getBenchRunByRunId, listBenchItems, recordBenchItems, recordConcurrency, setBenchState, type BenchRunRow, type ExtraSpend, type ItemRecord, type ItemWrite } from './queries.js';
 import { scoreRun, type RunScores } from './scores.js';
 
 export interface ExecuteDeps {
@@ -70,6 +74,8 @@ export interface BenchSummary {
 export async function executeBenchRun(deps: ExecuteDeps, ctx: ExecuteContext): Promise<BenchSummary> {
   const bench = await getBenchRunByRunId(deps.db, ctx.runId);
   if (!bench) throw new Error(`run ${ctx.runId} has no benchmark record`);
+  // Every call in flight listens on the run's signal (the SDK, the retry sleeps): a few per slot, not a leak.
+  setMaxListeners(bench.params.concurrency * 4 + 10, ctx.signal);
   const available = await deps.resolveItems(bench.dataset);
   const done = await doneItemKeys(deps.db, bench.id);
   const total = bench.items.length * bench.samples;
@@ -96,7 +102,12 @@ export async function executeBenchRun(deps: ExecuteDeps, ctx: ExecuteContext): P
 
 export async function summarize(db: Queryable, benchRunId: string, samples: number): Promise<BenchSummary> {
   const scores = scoreRun(await listBenchItems(db, benchRunId), samples);
-  if (scores.graded === 0) return { benchRunId, scores, inconclusive: true, reason: 'No item could be graded: every call ended in an error.' };
+  if (scores.graded === 0) {
+    const reason = scores.estimate
+      ? 'No item was judged: written answers were only estimated offline (no judge model), and nothing else could be graded.'
+      : 'No item could be graded: every call ended in an error.';
+    return { benchRunId, scores, inconclusive: true, reason };
+  }
   return { benchRunId, scores };
 }
 
@@ -110,6 +121,7 @@ class Runner {
   #inflightTokens = 0;
   #lastProgress = 0;
   #paused = false;
+  readonly #writer: GroupCommit<ItemWrite>;
 
   constructor(
     private readonly deps: ExecuteDeps,
@@ -120,6 +132,9 @@ class Runner {
   ) {
     this.#spentUsd = bench.spentUsd;
     this.#spentTokens = bench.spentTokens;
+    this.#writer = new GroupCommit(async (writes) => {
+      if (!(await recordBenchItems(deps.db, { runId: ctx.runId, attempt: ctx.attempt, benchRunId: bench.id }, writes))) throw ctx.leaseLost();
+    });
     this.limiter = new AdaptiveLimiter(bench.params.concurrency, (change) => {
       void recordConcurrency(deps.db, bench.id, change).catch(() => {});
     });
@@ -168,9 +183,7 @@ class Runner {
 
   /** What this call is expected to add to the spend (callEstimate: the same figures the creation estimate used). */
   #worstCase(item: BenchItem): { usd: number | null; tokens: number } {
-    const e = callEstimate(item, this.bench.params.maxOutputTokens);
-    const usd = costOf(this.bench.model, { ...e, cacheReadTokens: 0, cacheWriteTokens: 0 });
-    return { usd, tokens: e.inputTokens + e.outputTokens };
+    return itemEstimate(item, this.bench.model, this.bench.params);
   }
 
   /** Whether a call expected to cost `cost` still fits the run's budget, with every call in flight charged its estimate. */
@@ -194,37 +207,68 @@ class Runner {
       itemId: item.id, sample, itemHash: item.hash, kind: item.kind, topic: item.topic, promptId: prompt.id,
       promptVersion: prompt.version, prompt: prompt.messages.map((m) => m.content).join('\n\n'),
     };
+    const call = await this.#tryCall(() =>
+      this.deps.llm.invoke(
+        this.bench.provider,
+        {
+          userId: this.bench.ownerId, feature: 'benchmark_run', prompt, model: this.bench.model, maxOutputTokens: this.bench.params.maxOutputTokens,
+          temperature: this.bench.params.temperature, offline: () => ({ text: offlineBaseline(item) }),
+        },
+        this.ctx.signal,
+      ),
+    );
+    if (!call.ok) {
+      const err = call.error;
+      return this.#record({
+        ...base, response: null, reasoning: null, extracted: null, extraction: null, verdict: 'error', graderOutput: null, inputTokens: 0,
+        outputTokens: 0, cachedTokens: 0, latencyMs: null, costUsd: null, attempts: call.tries + err.attempts - 1, errorKind: err.kind,
+        errorMessage: err.message.slice(0, 2000), stopReason: null, answeredBy: null,
+      }, 0);
+    }
+    const answer = call.value;
+    const judge = item.kind === 'written' ? this.bench.params.judge : undefined;
+    // A sandbox that fails (not the program in it: that is `incorrect`) makes this item an error, not the run. Only
+    // the answer is graded: reasoning returned apart from it is kept, never read for an answer.
+    const graded = await gradeReply(item, answer.answer, answer.stopReason, this.deps.code, judge && ((text) => this.#judge(judge, item, text))).catch(
+      (err: unknown): Graded => {
+        if (this.ctx.signal.aborted) throw err;
+        return { verdict: 'error', extracted: null, extraction: 'none', graderOutput: { graderFailed: String(err) } };
+      },
+    );
+    return this.#record({
+      ...base, response: answer.answer, reasoning: answer.reasoning, extracted: graded.extracted, extraction: graded.extraction, verdict: graded.verdict,
+      graderOutput: graded.graderOutput, inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens,
+      cachedTokens: answer.usage.cacheReadTokens, latencyMs: answer.latencyMs, costUsd: answer.costUsd, attempts: call.tries + answer.attempts - 1,
+      errorKind: graded.error?.kind ?? null, errorMessage: graded.error?.message ?? null, stopReason: answer.stopReason, answeredBy: answer.model,
+    }, answer.usage.inputTokens + answer.usage.outputTokens, graded.extraSpend);
+  }
+
+  /** The judge's call for a written answer, with the same retries and pauses as the answer's; a failure is an `error`. */
+  async #judge(judge: JudgeSpec, item: BenchItem, answer: string): Promise<Graded> {
+    const call = await this.#tryCall(() => callJudge(this.deps.llm, this.bench.ownerId, judge, item, answer, this.ctx.signal));
+    if (call.ok) return gradeFromJudge(item, answer, judge, call.value);
+    return {
+      verdict: 'error', extracted: answer, extraction: 'whole_text', graderOutput: { judged: false, judge },
+      error: { kind: `judge_${call.error.kind}`, message: call.error.message.slice(0, 2000) },
+    };
+  }
+
+  /**
+   * One model call with the item-level policy: the daily cap pauses and asks again (a refused call was never sent,
+   * so it is not a try); a rate limit shrinks the limiter; what the LLM layer gave up on with a retryable error is
+   * tried up to ITEM_TRIES times with backoff. Anything else is returned as the item's error.
+   */
+  async #tryCall(fn: () => Promise<InvokeResult>): Promise<{ ok: true; value: InvokeResult; tries: number } | { ok: false; error: LlmError; tries: number }> {
     let tries = 0;
     for (;;) {
       this.ctx.signal.throwIfAborted();
       tries++;
       try {
-        const answer = await this.deps.llm.invoke(
-          this.bench.provider,
-          {
-            userId: this.bench.ownerId,
-            feature: 'benchmark_run',
-            prompt,
-            model: this.bench.model,
-            maxOutputTokens: this.bench.params.maxOutputTokens,
-            temperature: this.bench.params.temperature,
-            offline: () => ({ text: offlineBaseline(item) }),
-          },
-          this.ctx.signal,
-        );
-        if (answer.attempts > 1) this.limiter.throttled('retried');
+        const value = await fn();
+        if (value.attempts > 1) this.limiter.throttled('retried');
         else this.limiter.succeeded();
         if (this.#paused) this.#paused = false;
-        // A sandbox that fails (not the program in it: that is `incorrect`) makes this item an error, not the run.
-        const graded = await gradeReply(item, answer.text, answer.stopReason, this.deps.code).catch((err: unknown) => ({
-          verdict: 'error' as const, extracted: null, extraction: 'none' as const, graderOutput: { graderFailed: String(err) },
-        }));
-        return this.#record({
-          ...base, response: answer.text, extracted: graded.extracted, extraction: graded.extraction, verdict: graded.verdict,
-          graderOutput: graded.graderOutput, inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens,
-          cachedTokens: answer.usage.cacheReadTokens, latencyMs: answer.latencyMs, costUsd: answer.costUsd, attempts: tries + answer.attempts - 1,
-          errorKind: null, errorMessage: null, stopReason: answer.stopReason, answeredBy: answer.model,
-        }, answer.usage.inputTokens + answer.usage.outputTokens);
+        return { ok: true, value, tries };
       } catch (err) {
         if (this.ctx.signal.aborted || !(err instanceof LlmError)) throw err;
         if (err.kind === 'budget_exceeded') {
@@ -237,11 +281,7 @@ class Runner {
           await sleep(Math.max(err.retryAfterMs ?? 0, 250 * 2 ** tries), this.ctx.signal);
           continue;
         }
-        return this.#record({
-          ...base, response: null, extracted: null, extraction: null, verdict: 'error', graderOutput: null, inputTokens: 0,
-          outputTokens: 0, cachedTokens: 0, latencyMs: null, costUsd: null, attempts: tries + err.attempts - 1, errorKind: err.kind,
-          errorMessage: err.message.slice(0, 2000), stopReason: null, answeredBy: null,
-        }, 0);
+        return { ok: false, error: err, tries };
       }
     }
   }
@@ -250,7 +290,7 @@ class Runner {
     for (let sample = 0; sample < this.bench.samples; sample++) {
       await this.#record({
         itemId: ref.id, sample, itemHash: ref.hash, kind: 'unknown', topic: 'unknown', promptId: '-', promptVersion: '-', prompt: '',
-        response: null, extracted: null, extraction: null, verdict: 'error', graderOutput: null, inputTokens: 0, outputTokens: 0,
+        response: null, reasoning: null, extracted: null, extraction: null, verdict: 'error', graderOutput: null, inputTokens: 0, outputTokens: 0,
         cachedTokens: 0, latencyMs: null, costUsd: null, attempts: 0, errorKind: 'item_changed',
         errorMessage: 'The item changed (or was removed) since the run was created; it was not sent.', stopReason: null, answeredBy: null,
       }, 0);
@@ -266,11 +306,10 @@ class Runner {
     await sleep(this.deps.pausePollMs, this.ctx.signal);
   }
 
-  async #record(r: ItemRecord, tokens: number): Promise<void> {
-    const ok = await recordBenchItem(this.deps.db, { runId: this.ctx.runId, attempt: this.ctx.attempt, benchRunId: this.bench.id }, r);
-    if (!ok) throw this.ctx.leaseLost();
-    this.#spentUsd += r.costUsd ?? 0;
-    this.#spentTokens += tokens;
+  async #record(r: ItemRecord, tokens: number, extra?: ExtraSpend): Promise<void> {
+    await this.#writer.add({ record: r, extra: extra ?? { usd: null, tokens: 0 } });
+    this.#spentUsd += (r.costUsd ?? 0) + (extra?.usd ?? 0);
+    this.#spentTokens += tokens + (extra?.tokens ?? 0);
     this.done++;
     // Progress is one fenced UPDATE; at most four a second keeps it off the hot path of a 1,000-item run.
     const now = Date.now();

@@ -12,7 +12,8 @@ export interface Extracted {
 }
 
 const NUMBER = /[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?/;
-const NUMBER_GLOBAL = new RegExp(`(?<![\\w.])${NUMBER.source}(?![\\w])`, 'g');
+// Not inside a word or a longer number on the left; a unit may follow ("120ms", "4.5x"), another digit may not.
+const NUMBER_GLOBAL = new RegExp(`(?<![\\w.])${NUMBER.source}(?!\\.?\\d)`, 'g');
 
 /** The text of the last \boxed{...}, balanced braces included. */
 function lastBoxed(text: string): string | null {
@@ -29,9 +30,28 @@ function lastBoxed(text: string): string | null {
   return null;
 }
 
-function firstNumberIn(text: string): string | null {
-  const all = [...text.matchAll(NUMBER_GLOBAL)].map((m) => m[0]).filter((s) => /\d/.test(s));
-  return all[0] ?? null;
+/**
+ * LaTeX and typography a model wraps numbers in, rewritten as plain numbers: `\frac{a}{b}` (and \dfrac, \tfrac) as
+ * a/b, `2.5 \times 10^{-3}` as 2.5e-3, math delimiters, thin spaces and `\left`/`\right` dropped.
+ */
+function plainMath(text: string): string {
+  return text
+    .replace(/\\[dt]?frac\s*\{\s*([^{}]*?)\s*\}\s*\{\s*([^{}]*?)\s*\}/g, '$1/$2')
+    .replace(/(\d(?:\.\d+)?)\s*(?:\\times|×|\\cdot|\*)\s*10\s*\^\s*\{?\s*([-−+]?\d+)\s*\}?/g, '$1e$2')
+    .replace(/\\left|\\right|\\[,!;]|\\text\{[^{}]*\}|\$/g, '');
+}
+
+function numbersIn(text: string): string[] {
+  return [...text.matchAll(NUMBER_GLOBAL)].map((m) => m[0]).filter((s) => /\d/.test(s));
+}
+
+/** The first number of a short answer, a fraction a/b whole; after the last `=` or `≈` when there is one ("p = 1 − 0.9^10 ≈ 0.65"). */
+function numberOfAnswer(text: string): string | null {
+  const plain = plainMath(text);
+  const tail = plain.split(/=|≈|\\approx/).at(-1)!;
+  const frac = /(?<![\w.])([-−]?\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)/.exec(tail);
+  const n = frac ? `${frac[1]}/${frac[2]}` : numbersIn(tail)[0] ?? null;
+  return n !== null && parseNumber(n) !== null ? n : null;
 }
 
 /** Parses "1,234.5", "−3", "4.47e-1" and a simple fraction "43/9"; null when it is not a number. */
@@ -47,38 +67,55 @@ export function parseNumber(raw: string): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** The final numeric answer: a boxed answer, else an "Answer:" line, else the last number in the text. */
+// "Answer: 4.47", "**Final answer:** 4.47", "the answer is 4.47", "Answer = 4.47"; the rest of that line.
+const ANSWER_LINE = /(?:final\s+)?answer\s*(?:is\b\s*:?|[:=])\s*(.+)$/gim;
+
+/**
+ * The final numeric answer, in order of how deliberately the model marked it: the last \boxed{}, else the last
+ * "Answer:" line (or "the answer is ..."), else the last number in the text. Thinking is stripped first, and only
+ * the answer is read: a separate reasoning field never reaches this function.
+ */
 export function extractNumber(text: string): Extracted {
   const body = stripThinking(text);
   const boxed = lastBoxed(body);
   if (boxed !== null) {
-    const frac = /\\frac\{([^}]*)\}\{([^}]*)\}/.exec(boxed);
-    const n = frac ? `${frac[1]}/${frac[2]}` : firstNumberIn(boxed) ?? boxed;
-    if (parseNumber(n) !== null) return { value: n.trim(), how: 'boxed' };
+    const n = numberOfAnswer(boxed);
+    if (n !== null) return { value: n.trim(), how: 'boxed' };
   }
-  const lines = [...body.matchAll(/^[\s*#>_-]*(?:final\s+)?answer\s*[:=]\s*\**\s*(.+)$/gim)];
-  const line = lines.at(-1)?.[1];
-  if (line) {
-    const frac = /(-?\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)/.exec(line);
-    const n = frac ? frac[0] : firstNumberIn(line);
-    if (n !== null && parseNumber(n) !== null) return { value: n, how: 'answer_line' };
+  for (const line of [...body.matchAll(ANSWER_LINE)].reverse()) {
+    const n = numberOfAnswer(line[1]!.replace(/[*_]+/g, ' '));
+    if (n !== null) return { value: n, how: 'answer_line' };
   }
-  const all = [...body.matchAll(NUMBER_GLOBAL)].map((m) => m[0]).filter((s) => /\d/.test(s));
-  const last = all.at(-1);
+  const last = numbersIn(plainMath(body)).at(-1);
   if (last !== undefined && parseNumber(last) !== null) return { value: last, how: 'last_number' };
   return { value: null, how: 'none' };
 }
 
-/** A multiple-choice letter among `letters` (e.g. "ABCD"): "Answer: C", "(C)", "**C**", or a lone letter. */
+/**
+ * A multiple-choice letter among `letters` (e.g. "ABCD"). Bare letters count only in capitals, so "the answer is a
+ * function" is not A; in parentheses or bold either case counts. In order: an answer statement ("Answer: C", "the
+ * correct answer is (b)", "I choose **D**", "option B is correct"), a boxed letter, a last line that is the letter
+ * ("C", "(C) 42", "C. because ...").
+ */
 export function extractChoice(text: string, letters: string): Extracted {
-  const body = stripThinking(text);
-  const set = `[${letters}]`;
-  const answerLine = [...body.matchAll(new RegExp(`answer\\s*(?:is)?\\s*[:=]?\\s*\\**\\(?(${set})\\)?(?![A-Za-z])`, 'gi'))].at(-1);
-  if (answerLine) return { value: answerLine[1]!.toUpperCase(), how: 'answer_line' };
+  const body = stripThinking(text).replace(/\\text\{([^{}]*)\}/g, '$1');
+  const up = letters.toUpperCase();
+  const any = `${up}${letters.toLowerCase()}`;
+  const letter = `(?:\\(([${any}])\\)|\\*\\*\\(?([${any}])\\)?\\*\\*|\\[([${any}])\\]|([${up}]))(?![A-Za-z0-9'’])`;
+  const statements = [
+    `(?:[Ff]inal\\s+|[Cc]orrect\\s+|[Bb]est\\s+)?(?:[Aa]nswer|[Oo]ption|[Cc]hoice)\\s*(?:is\\b|:|=)\\s*:?\\s*(?:[Oo]ption\\s+|[Cc]hoice\\s+)?${letter}`,
+    `\\b(?:I\\s+(?:choose|pick|select|go\\s+with)|[Ss]elect|[Cc]hoose)\\s*:?\\s*(?:[Oo]ption\\s+)?${letter}`,
+    `\\b[Oo]ption\\s+${letter}\\s+is\\s+(?:the\\s+)?(?:correct|right|best)`,
+  ];
+  const found = statements.flatMap((src) => [...body.matchAll(new RegExp(src, 'g'))]).sort((a, b) => a.index! - b.index!).at(-1);
+  const pick = (m: RegExpMatchArray) => m.slice(1).find((g) => g !== undefined)!.toUpperCase();
+  if (found) return { value: pick(found), how: 'answer_line' };
   const boxed = lastBoxed(body);
-  if (boxed && new RegExp(`^\\s*\\(?(${set})\\)?\\s*$`, 'i').test(boxed)) return { value: boxed.replace(/[^A-Za-z]/g, '').toUpperCase(), how: 'boxed' };
-  const lone = new RegExp(`^\\s*\\**\\(?(${set})\\)?[.)]?\\**\\s*$`, 'im').exec(body.split('\n').filter((l) => l.trim()).at(-1) ?? '');
-  if (lone) return { value: lone[1]!.toUpperCase(), how: 'letter' };
+  const inBox = boxed === null ? null : new RegExp(`^\\s*(?:\\(([${any}])\\)|([${any}]))\\s*$`).exec(boxed);
+  if (inBox) return { value: pick(inBox), how: 'boxed' };
+  const lastLine = body.split('\n').filter((l) => l.trim()).at(-1) ?? '';
+  const lone = new RegExp(`^\\s*(?:\\*\\*)?(?:\\(([${any}])\\)|([${up}])(?:[.):]|(?:\\*\\*)?\\s*$))`).exec(lastLine);
+  if (lone) return { value: pick(lone), how: 'letter' };
   return { value: null, how: 'none' };
 }
 

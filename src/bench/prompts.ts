@@ -4,7 +4,28 @@
  */
 import { definePrompt } from '../llm/prompts/define.js';
 import type { PromptPayload } from '../llm/types.js';
+import { costOf } from '../llm/prices.js';
 import type { BenchItem } from './dataset.js';
+
+/**
+ * The judge of written items: the question, the rubric points and the answer; it must reply with JSON only, one
+ * verdict per point in order. Its output is validated (judge.ts); anything else is an `error`, never a score.
+ */
+export const judgePrompt = definePrompt<{ item: BenchItem; answer: string }>({
+  id: 'bench-judge',
+  version: '2026-12-07.1',
+  system: `You grade a written answer to an interview question against a rubric, one point at a time. A point is covered only when the answer states it and argues it correctly; naming a keyword is not enough. Reply with JSON only, no prose and no code fence:
+{"points":[{"covered":true|false,"comment":"one sentence"}, ...one per rubric point, in order]}`,
+  messages: ({ item, answer }) => [
+    {
+      role: 'user',
+      content: `Question: ${item.title}\n\n${item.statement.trim()}\n\nRubric:\n${(item.rubric ?? []).map((r, i) => `${i + 1}. ${r.point}`).join('\n')}\n\nAnswer:\n${answer.slice(0, 16_000)}`,
+    },
+  ],
+});
+
+/** The most a judge may write: a verdict and a sentence per point. */
+export const JUDGE_MAX_TOKENS = 800;
 
 const SYSTEM = 'You are being evaluated on a technical problem. Work it out, then give your final answer in the format asked for.';
 
@@ -32,14 +53,26 @@ export const codePrompt = definePrompt<BenchItem>({
   ],
 });
 
-export const BENCH_PROMPTS = { numeric: numericPrompt, code: codePrompt } as const;
+export const writtenPrompt = definePrompt<BenchItem>({
+  id: 'bench-written',
+  version: '2026-12-07.1',
+  system: SYSTEM,
+  messages: (item) => [
+    {
+      role: 'user',
+      content: `${item.statement.trim()}\n\nAnswer as you would in an interview, in prose: cover what matters and argue your choices.`,
+    },
+  ],
+});
+
+export const BENCH_PROMPTS = { numeric: numericPrompt, code: codePrompt, written: writtenPrompt } as const;
 
 export function promptFor(item: BenchItem): PromptPayload {
   return BENCH_PROMPTS[item.kind].build(item);
 }
 
 export function promptVersions(): Record<string, string> {
-  return Object.fromEntries(Object.values(BENCH_PROMPTS).map((p) => [p.id, p.version]));
+  return Object.fromEntries([...Object.values(BENCH_PROMPTS), judgePrompt].map((p) => [p.id, p.version]));
 }
 
 /**
@@ -48,6 +81,7 @@ export function promptVersions(): Record<string, string> {
  */
 export function offlineBaseline(item: BenchItem): string {
   if (item.kind === 'numeric') return 'Offline baseline: no model was called.\nAnswer: 0';
+  if (item.kind === 'written') return 'Offline baseline: no model was called, so there is no written answer.';
   return `Offline baseline: the starter code, unchanged.\n\n\`\`\`python\n${item.starter ?? ''}\n\`\`\``;
 }
 
@@ -60,4 +94,33 @@ export function callEstimate(item: BenchItem, maxOutputTokens: number): { inputT
   const p = promptFor(item);
   const bytes = Buffer.byteLength(p.system) + p.messages.reduce((s, m) => s + Buffer.byteLength(m.content), 0);
   return { inputTokens: Math.ceil(bytes / 4) + 40, outputTokens: maxOutputTokens };
+}
+
+/** The judge call expected for an item whose answer is at most `maxOutputTokens` long (same rule as callEstimate). */
+export function judgeEstimate(item: BenchItem, maxOutputTokens: number): { inputTokens: number; outputTokens: number } {
+  const p = judgePrompt.build({ item, answer: '' });
+  const bytes = Buffer.byteLength(p.system) + p.messages.reduce((s, m) => s + Buffer.byteLength(m.content), 0);
+  return { inputTokens: Math.ceil(bytes / 4) + 40 + maxOutputTokens, outputTokens: JUDGE_MAX_TOKENS };
+}
+
+/**
+ * What one item is expected to add to a run's spend: the answer's call, plus the judge's for a written item when the
+ * run has a judge. The creation estimate sums these and the run's budget guard charges them to calls in flight.
+ */
+export function itemEstimate(
+  item: BenchItem,
+  model: string,
+  params: { maxOutputTokens: number; judge?: { model: string } },
+  paid = true,
+): { usd: number | null; tokens: number } {
+  const e = callEstimate(item, params.maxOutputTokens);
+  let usd = paid ? costOf(model, { ...e, cacheReadTokens: 0, cacheWriteTokens: 0 }) : 0;
+  let tokens = e.inputTokens + e.outputTokens;
+  if (item.kind === 'written' && params.judge) {
+    const j = judgeEstimate(item, params.maxOutputTokens);
+    const judgeUsd = costOf(params.judge.model, { ...j, cacheReadTokens: 0, cacheWriteTokens: 0 });
+    usd = usd === null || judgeUsd === null ? null : usd + judgeUsd;
+    tokens += j.inputTokens + j.outputTokens;
+  }
+  return { usd, tokens };
 }

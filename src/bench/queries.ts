@@ -51,6 +51,8 @@ export interface BenchParams {
   temperature: number;
   maxOutputTokens: number;
   concurrency: number;
+  /** The model that scores written items; absent: they get the offline keyword estimate. */
+  judge?: { provider: string; model: string };
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -161,6 +163,8 @@ export interface ItemRecord {
   promptVersion: string;
   prompt: string;
   response: string | null;
+  /** Reasoning returned apart from the answer (never graded). */
+  reasoning: string | null;
   extracted: string | null;
   extraction: string | null;
   verdict: Verdict;
@@ -177,38 +181,66 @@ export interface ItemRecord {
   answeredBy: string | null;
 }
 
+/** What grading the item cost on top of the model's answer (a judge model's call), added to the run's spend. */
+export interface ExtraSpend {
+  usd: number | null;
+  tokens: number;
+}
+
+/** One item to record, with what grading it cost on top of the answer (a judge's call). */
+export interface ItemWrite {
+  record: ItemRecord;
+  extra: ExtraSpend;
+}
+
 /**
- * Records one item and adds its cost to the run's spend, in one statement. Fenced on the queue run's attempt
- * (the fencing token of src/runs): a worker that lost the run writes nothing. ON CONFLICT DO NOTHING keeps the first
- * row of an (item, sample) if two attempts ever raced past the fence. Returns false when the fence failed.
+ * Records a batch of items and adds their cost to the run's spend, in one statement (the executor group-commits:
+ * every item that finished while the previous batch was being written goes in the next). Fenced on the queue run's
+ * attempt (the fencing token of src/runs): a worker that lost the run writes nothing. ON CONFLICT DO NOTHING keeps
+ * the first row of an (item, sample) if two attempts ever raced past the fence, and such a row adds no spend.
+ * The rows travel as one jsonb array, so the statement's text and plan are the same for every batch size.
+ * Returns false when the fence failed.
  */
-export async function recordBenchItem(db: Queryable, fence: { runId: string; attempt: number; benchRunId: string }, r: ItemRecord): Promise<boolean> {
-  const { rows } = await db.query<{ fenced: boolean }>({
-    name: 'bench_record_item',
+export async function recordBenchItems(db: Queryable, fence: { runId: string; attempt: number; benchRunId: string }, writes: ItemWrite[]): Promise<boolean> {
+  const rows = writes.map(({ record: r, extra }) => ({
+    item_id: r.itemId, sample: r.sample, item_hash: r.itemHash, kind: r.kind, topic: r.topic, prompt_id: r.promptId, prompt_version: r.promptVersion,
+    prompt: r.prompt, response: r.response, reasoning: r.reasoning, extracted: r.extracted, extraction: r.extraction, verdict: r.verdict,
+    grader_output: r.graderOutput, input_tokens: r.inputTokens, output_tokens: r.outputTokens, cached_tokens: r.cachedTokens,
+    latency_ms: r.latencyMs === null ? null : Math.round(r.latencyMs), cost_usd: r.costUsd, attempts: r.attempts, error_kind: r.errorKind,
+    error_message: r.errorMessage, stop_reason: r.stopReason, answered_by: r.answeredBy, extra_usd: extra.usd ?? 0, extra_tokens: extra.tokens,
+  }));
+  const { rows: out } = await db.query<{ fenced: boolean }>({
+    name: 'bench_record_items',
     text: `WITH fence AS (SELECT 1 FROM runs WHERE id = $1 AND attempts = $2 AND status = 'running'),
+     input AS (
+       SELECT * FROM jsonb_to_recordset($4::jsonb) AS x(item_id text, sample int, item_hash text, kind text, topic text, prompt_id text,
+         prompt_version text, prompt text, response text, reasoning text, extracted text, extraction text, verdict text, grader_output jsonb,
+         input_tokens int, output_tokens int, cached_tokens int, latency_ms int, cost_usd numeric, attempts int, error_kind text,
+         error_message text, stop_reason text, answered_by text, extra_usd numeric, extra_tokens bigint)
+     ),
      ins AS (
-       INSERT INTO bench_items (bench_run_id, item_id, sample, item_hash, kind, topic, prompt_id, prompt_version, prompt,
-         response, extracted, extraction, verdict, grader_output, input_tokens, output_tokens, cached_tokens, latency_ms,
-         cost_usd, attempts, error_kind, error_message, stop_reason, answered_by, run_attempt)
-       SELECT $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $2
-       WHERE EXISTS (SELECT 1 FROM fence)
+       INSERT INTO bench_items (bench_run_id, item_id, sample, item_hash, kind, topic, prompt_id, prompt_version, prompt, response,
+         reasoning, extracted, extraction, verdict, grader_output, input_tokens, output_tokens, cached_tokens, latency_ms, cost_usd,
+         attempts, error_kind, error_message, stop_reason, answered_by, run_attempt)
+       SELECT $3, item_id, sample, item_hash, kind, topic, prompt_id, prompt_version, prompt, response, reasoning, extracted, extraction,
+         verdict, grader_output, input_tokens, output_tokens, cached_tokens, latency_ms, cost_usd, attempts, error_kind, error_message,
+         stop_reason, answered_by, $2
+       FROM input WHERE EXISTS (SELECT 1 FROM fence)
        ON CONFLICT DO NOTHING
-       RETURNING cost_usd, input_tokens + output_tokens AS tokens
+       RETURNING item_id, sample
+     ),
+     added AS (
+       SELECT coalesce(sum(coalesce(i.cost_usd, 0) + i.extra_usd), 0) AS usd, coalesce(sum(i.input_tokens + i.output_tokens + i.extra_tokens), 0) AS tokens
+       FROM input i JOIN ins USING (item_id, sample)
      ),
      spend AS (
-       UPDATE bench_runs b SET spent_usd = b.spent_usd + coalesce(ins.cost_usd, 0), spent_tokens = b.spent_tokens + ins.tokens,
-         state = 'active', state_reason = NULL
-       FROM ins WHERE b.id = $3
+       UPDATE bench_runs b SET spent_usd = b.spent_usd + added.usd, spent_tokens = b.spent_tokens + added.tokens, state = 'active', state_reason = NULL
+       FROM added WHERE b.id = $3 AND EXISTS (SELECT 1 FROM ins)
      )
      SELECT EXISTS (SELECT 1 FROM fence) AS fenced`,
-    values: [
-      fence.runId, fence.attempt, fence.benchRunId, r.itemId, r.sample, r.itemHash, r.kind, r.topic, r.promptId, r.promptVersion,
-      r.prompt, r.response, r.extracted, r.extraction, r.verdict, r.graderOutput === null ? null : JSON.stringify(r.graderOutput),
-      r.inputTokens, r.outputTokens, r.cachedTokens, r.latencyMs === null ? null : Math.round(r.latencyMs), r.costUsd, r.attempts,
-      r.errorKind, r.errorMessage, r.stopReason, r.answeredBy,
-    ],
+    values: [fence.runId, fence.attempt, fence.benchRunId, JSON.stringify(rows)],
   });
-  return rows[0]!.fenced;
+  return out[0]!.fenced;
 }
 
 /** Paused (with the reason shown on the page) or active again. */
@@ -241,6 +273,7 @@ function rowToItem(r: Record<string, any>): ItemRow {
     promptVersion: r.prompt_version,
     prompt: r.prompt,
     response: r.response,
+    reasoning: r.reasoning,
     extracted: r.extracted,
     extraction: r.extraction,
     verdict: r.verdict,
@@ -280,7 +313,8 @@ export async function getBenchItem(db: Queryable, benchRunId: string, itemId: st
 export async function retireErroredItems(db: Queryable, benchRunId: string, newRunId: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     `WITH moved AS (DELETE FROM bench_items WHERE bench_run_id = $1 AND verdict = 'error' RETURNING *),
-     kept AS (INSERT INTO bench_item_history SELECT moved.*, now() FROM moved),
+     -- By column name, not position: columns added to both tables later (reasoning) land at different positions.
+     kept AS (INSERT INTO bench_item_history SELECT (jsonb_populate_record(NULL::bench_item_history, to_jsonb(moved) || jsonb_build_object('retired_at', now()))).* FROM moved),
      repoint AS (UPDATE bench_runs SET run_id = $2, state = 'active', state_reason = NULL WHERE id = $1)
      SELECT count(*)::int AS n FROM moved`,
     [benchRunId, newRunId],
@@ -291,4 +325,38 @@ export async function retireErroredItems(db: Queryable, benchRunId: string, newR
 export async function countItemHistory(db: Queryable, benchRunId: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM bench_item_history WHERE bench_run_id = $1`, [benchRunId]);
   return rows[0]!.n;
+}
+
+export interface ModelTopicRow {
+  benchRunId: string;
+  provider: string;
+  model: string;
+  finishedAt: Date;
+  topic: string;
+  correct: number;
+  graded: number;
+}
+
+/**
+ * Per topic, the correct and graded answers of the latest succeeded run of each model on a dataset, for the `limit`
+ * models whose latest run finished last. The offline baseline is no model and is left out; so are `error` rows
+ * (the provider failed) and `estimated` ones (no judgement), as in a run's accuracy.
+ */
+export async function latestModelTopicRates(db: Queryable, dataset: string, limit: number): Promise<ModelTopicRow[]> {
+  const { rows } = await db.query(
+    `WITH latest AS (
+       SELECT DISTINCT ON (b.provider, b.model) b.id, b.provider, b.model, r.finished_at
+       FROM bench_runs b JOIN runs r ON r.id = b.run_id
+       WHERE b.dataset = $1 AND r.status = 'succeeded' AND b.provider <> 'offline'
+       ORDER BY b.provider, b.model, r.finished_at DESC, b.id DESC
+     ), recent AS (SELECT * FROM latest ORDER BY finished_at DESC, id DESC LIMIT $2)
+     SELECT recent.id::text AS bench_run_id, recent.provider, recent.model, recent.finished_at, i.topic,
+       count(*) FILTER (WHERE i.verdict = 'correct')::int AS correct,
+       count(*) FILTER (WHERE i.verdict NOT IN ('error', 'estimated'))::int AS graded
+     FROM recent JOIN bench_items i ON i.bench_run_id = recent.id
+     GROUP BY recent.id, recent.provider, recent.model, recent.finished_at, i.topic
+     ORDER BY recent.finished_at DESC, recent.id DESC, i.topic`,
+    [dataset, limit],
+  );
+  return rows.map((r) => ({ benchRunId: r.bench_run_id, provider: r.provider, model: r.model, finishedAt: r.finished_at, topic: r.topic, correct: r.correct, graded: r.graded }));
 }

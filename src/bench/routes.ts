@@ -32,6 +32,7 @@ export function formToInput(body: Record<string, unknown>): Record<string, unkno
   };
   for (const key of ['count', 'percent', 'samples', 'temperature', 'maxOutputTokens', 'concurrency', 'budgetUsd', 'budgetTokens']) out[key] = numberOrUndefined(body[key]);
   if (typeof body.seed === 'string' && body.seed.trim()) out.seed = body.seed;
+  if (typeof body.judge === 'string' && body.judge.trim()) out.judge = body.judge;
   return out;
 }
 

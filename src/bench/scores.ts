@@ -3,7 +3,8 @@
  * pass@k, tokens and cost. Accuracy is over graded items: correct / (correct + incorrect + no_answer + truncated).
  * `error` rows (the provider failed, not the model) are counted but left out of the accuracy.
  */
-import type { Verdict } from './grade.js';
+import type { JudgedVerdict, Verdict } from './grade.js';
+import { WRITTEN_PASS_SHARE } from '../practice/scoring.js';
 import { accuracyInterval, meanPassAtK, type Interval } from './stats.js';
 
 export interface ScoreRow {
@@ -15,14 +16,29 @@ export interface ScoreRow {
   inputTokens: number;
   outputTokens: number;
   costUsd: number | null;
+  /** Read for `estimated` rows only (their keyword coverage). */
+  graderOutput?: unknown;
 }
 
-export type Counts = Record<Verdict, number>;
+export type Counts = Record<JudgedVerdict, number>;
+
+/**
+ * Written answers scored offline by keyword coverage: an estimate, kept out of the counts and the accuracy above
+ * (which are judged), reported on its own line.
+ */
+export interface EstimateLine {
+  items: number;
+  /** Mean share of rubric points mentioned. */
+  meanCoverage: number;
+  /** How many mention at least WRITTEN_PASS_SHARE of their points. */
+  atPassShare: number;
+}
 
 export interface Score {
   counts: Counts;
   graded: number;
   accuracy: Interval | null;
+  estimate: EstimateLine | null;
 }
 
 export interface RunScores extends Score {
@@ -38,15 +54,27 @@ export interface RunScores extends Score {
 
 const zero = (): Counts => ({ correct: 0, incorrect: 0, no_answer: 0, truncated: 0, error: 0 });
 
+/** Counted in the accuracy: not a provider failure, and not an offline estimate. */
 export function isGraded(v: Verdict): boolean {
-  return v !== 'error';
+  return v !== 'error' && v !== 'estimated';
 }
 
-function scoreOf(rows: ScoreRow[]): Score {
+function estimateOf(rows: ScoreRow[]): EstimateLine | null {
+  const scores = rows.filter((r) => r.verdict === 'estimated').map((r) => Number((r.graderOutput as { score?: unknown } | null)?.score ?? 0));
+  if (scores.length === 0) return null;
+  return {
+    items: scores.length,
+    meanCoverage: scores.reduce((a, b) => a + b, 0) / scores.length,
+    atPassShare: scores.filter((x) => x >= WRITTEN_PASS_SHARE).length,
+  };
+}
+
+function scoreOf(all: ScoreRow[]): Score {
   const counts = zero();
+  const rows = all.filter((r) => r.verdict !== 'estimated');
   const perItem = new Map<string, { correct: number; n: number }>();
   for (const r of rows) {
-    counts[r.verdict]++;
+    counts[r.verdict as JudgedVerdict]++;
     if (!isGraded(r.verdict)) continue;
     const e = perItem.get(r.itemId) ?? { correct: 0, n: 0 };
     e.n++;
@@ -54,7 +82,7 @@ function scoreOf(rows: ScoreRow[]): Score {
     perItem.set(r.itemId, e);
   }
   const graded = rows.length - counts.error;
-  return { counts, graded, accuracy: accuracyInterval([...perItem.values()]) };
+  return { counts, graded, accuracy: accuracyInterval([...perItem.values()]), estimate: estimateOf(all) };
 }
 
 function groupBy<K extends 'topic' | 'kind'>(rows: ScoreRow[], key: K): (Score & Record<K, string>)[] {

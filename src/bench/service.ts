@@ -146,6 +146,9 @@ export async function runSummary(db: Queryable, id: string, user: CurrentUser) {
     progress: { done: items.length, total: run.itemCount * run.samples },
     counts: scores.counts,
     accuracy: scores.accuracy,
+    // Written answers scored offline: an estimate, never part of the counts or the accuracy above.
+    estimate: scores.estimate,
+    judge: (run.params as { judge?: unknown }).judge ?? null,
     passAtK: scores.passAtK,
     tokens: scores.tokens,
     costUsd: scores.costKnown ? scores.costUsd : null,

@@ -45,13 +45,13 @@ export async function reserveTokens(db: Queryable, userId: string, tokens: numbe
  * Turns a reservation into real usage. GREATEST keeps reserved_tokens from going negative when an admin reset the
  * day while this call was in flight (the reset forgets reservations; this call still adds its real usage).
  */
-export async function settleReservation(db: Queryable, r: Reservation, usedTokens: number): Promise<void> {
+export async function settleReservation(db: Queryable, r: Reservation, usedTokens: number, calls = 1): Promise<void> {
   await db.query(
     `UPDATE llm_daily_usage
-        SET used_tokens = used_tokens + $4, reserved_tokens = GREATEST(reserved_tokens - $3, 0), calls = calls + 1,
+        SET used_tokens = used_tokens + $4, reserved_tokens = GREATEST(reserved_tokens - $3, 0), calls = calls + $5,
             updated_at = now()
       WHERE user_id = $1 AND day = $2::date`,
-    [r.userId, r.day, r.tokens, usedTokens],
+    [r.userId, r.day, r.tokens, usedTokens, calls],
   );
 }
 

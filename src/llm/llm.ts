@@ -98,6 +98,8 @@ async function invoke(calls: CallLifecycle, providerName: string, req: InvokeReq
     await calls.recordSuccess(ctx, done);
     return {
       text: r.text,
+      answer: r.answer ?? r.text,
+      reasoning: r.reasoning ?? null,
       stopReason: r.stopReason,
       model: r.model,
       usage: r.usage,

@@ -49,6 +49,14 @@ export interface TokenUsage {
 /** The one response shape, whichever provider answered. */
 export interface ProviderResponse {
   text: string;
+  /**
+   * The answer part alone, when the provider separates it from reasoning: `text` falls back to the reasoning field
+   * when the content is empty (right for features reading prose), this never does (benchmarks grade only answers).
+   * Absent: the same as `text`.
+   */
+  answer?: string;
+  /** Reasoning the provider returned apart from the answer (a reasoning field, thinking blocks); absent when none. */
+  reasoning?: string;
   /** As the provider says it: end_turn, max_tokens, stop, length, ... ('offline' for the offline provider). */
   stopReason: string | null;
   /** The model that answered, as the provider reports it. */
@@ -152,6 +160,10 @@ export interface InvokeRequest {
 
 export interface InvokeResult {
   text: string;
+  /** The answer without any fallback to the reasoning (ProviderResponse.answer). */
+  answer: string;
+  /** Separate reasoning, kept for the record; null when the provider returned none. */
+  reasoning: string | null;
   stopReason: string | null;
   model: string;
   usage: TokenUsage;

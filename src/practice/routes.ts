@@ -14,6 +14,7 @@ import { renderAttemptFragment } from './render.js';
 import { wantsFragment } from '../web/htmx.js';
 import { crossOriginIsolate } from '../web/isolation.js';
 import type { LlmPort } from './llm-port.js';
+import type { Queryable } from '../db/pool.js';
 import { createPageCache } from './page-cache.js';
 import { computeProgress } from './progress.js';
 import { listAttemptSummaries, userSlugStats } from './queries.js';
@@ -24,6 +25,18 @@ import { notifyUserChanged } from './user-events.js';
 export interface PracticeRoutesOptions {
   bank?: Bank;
   llm?: LlmPort;
+  /**
+   * The latest models' solve rates per topic for /progress (src/bench/progress.ts, handed in by app.ts: this area
+   * does not import benchmarks). Absent: the page shows its empty state.
+   */
+  modelRates?: (db: Queryable) => Promise<ModelRatesView[]>;
+}
+
+/** What /progress shows of one model: its name, when its run finished, and per topic correct of graded. */
+export interface ModelRatesView {
+  spec: string;
+  finishedAt: Date;
+  byTopic: Record<string, { correct: number; graded: number; rate: number }>;
 }
 
 export async function practiceRoutes(app: FastifyInstance, opts: PracticeRoutesOptions = {}): Promise<void> {
@@ -85,7 +98,8 @@ export async function practiceRoutes(app: FastifyInstance, opts: PracticeRoutesO
   app.get('/progress', { preHandler: requireUser }, async (request, reply) => {
     const userId = userOf(request).id;
     const progress = computeProgress(bank, await listAttemptSummaries(pool, userId), new Date(), await listScheduled(pool, userId));
-    return reply.view('pages/practice/progress.njk', { progress });
+    const models = opts.modelRates ? await opts.modelRates(pool) : [];
+    return reply.view('pages/practice/progress.njk', { progress, models });
   });
 
   await app.register(actionRoutes, { deps, changed });

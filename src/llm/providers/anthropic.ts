@@ -36,6 +36,7 @@ export function retirementWarning(variable: string, model: string, now = new Dat
 interface ContentBlock {
   type?: unknown;
   text?: unknown;
+  thinking?: unknown;
 }
 
 export function createAnthropicProvider(config: Pick<Config, 'anthropic' | 'llm'>): LlmProvider {
@@ -122,9 +123,14 @@ function normalise(message: unknown, request: ProviderRequest, latencyMs: number
     .filter((b) => b?.type === 'text' && typeof b.text === 'string')
     .map((b) => b.text as string)
     .join('');
+  const thinking = (m.content as ContentBlock[])
+    .filter((b) => b?.type === 'thinking' && typeof b.thinking === 'string')
+    .map((b) => b.thinking as string)
+    .join('\n\n');
   const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
   return {
     text,
+    ...(thinking ? { reasoning: thinking } : {}),
     stopReason: typeof m.stop_reason === 'string' ? m.stop_reason : null,
     model: typeof m.model === 'string' ? m.model : request.model,
     usage: {

@@ -7,7 +7,7 @@ import type { Config } from '../../config.js';
 import { LlmError } from '../errors.js';
 import { costOf, maxCostOf } from '../prices.js';
 import type { ConfigCheck, LlmProvider, ModelChoice, ProviderRequest, ProviderResponse } from '../types.js';
-import { answerText, type ChatChoiceMessage } from './reasoning.js';
+import { answerText, splitAnswer, type ChatChoiceMessage } from './reasoning.js';
 import { fromSdkError } from './sdk-errors.js';
 
 export const OPENAI_COMPATIBLE = 'openai-compatible';
@@ -103,6 +103,7 @@ function normalise(completion: unknown, request: ProviderRequest, latencyMs: num
   const cached = n(c?.usage?.prompt_tokens_details?.cached_tokens);
   return {
     text,
+    ...splitAnswer(choice!.message!),
     stopReason: typeof choice?.finish_reason === 'string' ? choice.finish_reason : null,
     model: typeof c?.model === 'string' && c.model ? c.model : request.model,
     usage: {

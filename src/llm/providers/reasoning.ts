@@ -34,3 +34,10 @@ export function answerText(message: ChatChoiceMessage): string | null {
   if (reasoning === undefined) return typeof message.content === 'string' ? '' : null;
   return stripThinking(reasoning);
 }
+
+/** The content alone, thinking stripped, and the separate reasoning field if any: what a benchmark records. */
+export function splitAnswer(message: ChatChoiceMessage): { answer: string; reasoning?: string } {
+  const answer = typeof message.content === 'string' ? stripThinking(message.content) : '';
+  const reasoning = [message.reasoning_content, message.reasoning].find((v): v is string => typeof v === 'string' && v.trim() !== '');
+  return reasoning === undefined ? { answer } : { answer, reasoning };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerText, stripThinking } from '../../../src/llm/providers/reasoning.js';
+import { answerText, stripThinking, splitAnswer } from '../../../src/llm/providers/reasoning.js';
 
 describe('stripThinking', () => {
   it.each([
@@ -26,5 +26,13 @@ describe('answerText', () => {
     expect(answerText({ content: '' })).toBe('');
     expect(answerText({ content: null })).toBeNull();
     expect(answerText({})).toBeNull();
+  });
+});
+
+describe('splitAnswer (what a benchmark grades)', () => {
+  it('never falls back to the reasoning field: an answer only there is no answer, and the reasoning is kept apart', () => {
+    expect(splitAnswer({ content: null, reasoning_content: 'Answer: 42' })).toEqual({ answer: '', reasoning: 'Answer: 42' });
+    expect(splitAnswer({ content: '<think>maybe 41</think>Answer: 42', reasoning: 'long thought' })).toEqual({ answer: 'Answer: 42', reasoning: 'long thought' });
+    expect(splitAnswer({ content: 'Answer: 42' })).toEqual({ answer: 'Answer: 42' });
   });
 });
