@@ -19,6 +19,7 @@ import { practiceRoutes } from './practice/routes.js';
 import { homeRoutes } from './site/home-routes.js';
 import authPlugin from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
+import { bearerAuthenticator } from './auth/api-tokens.js';
 import { runsRoutes } from './runs/routes.js';
 import { benchRoutes } from './bench/routes.js';
 import type { AppSecrets } from './auth/secrets.js';
@@ -104,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     issuers: supabaseIssuers(deps.config),
     accessFacts,
     refresh: supabaseSignInEnabled(deps.config) ? supabaseRefresher(deps.config) : undefined,
+    bearer: bearerAuthenticator(deps.config, deps.pool, accessFacts),
   });
   await registerStatic(app);
   await app.register(healthRoutes);
