@@ -132,6 +132,7 @@ export async function runSummary(db: Queryable, id: string, user: CurrentUser) {
   const scores = scoreRun(items, run.samples);
   return {
     id: run.id,
+    runId: run.runId,
     status: run.status,
     state: run.state,
     stateReason: run.stateReason,
