@@ -38,7 +38,7 @@ interface CliResult {
   json(): any;
 }
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+function startCli(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [join(projectRoot, 'dist', 'worker', 'cli', 'main.js'), ...args], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', DATABASE_URL: db.url, WORKER_LEASE_MS: '3000', ...env },
@@ -46,12 +46,27 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<CliResul
   });
   let stdout = '';
   let stderr = '';
+  const waiters = new Set<() => void>();
   child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) =>
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    for (const w of [...waiters]) w();
+  });
+  const result = new Promise<CliResult>((resolve) =>
     child.on('close', (code) => resolve({ code, stdout, stderr, json: () => JSON.parse(stdout.trim().split('\n').at(-1)!) })),
   );
+  /** Resolves when stderr matches (the event the test means), rejects if the CLI ends first. */
+  const printed = (re: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => (re.test(stderr) ? (waiters.delete(check), resolve()) : undefined);
+      waiters.add(check);
+      check();
+      void result.then(() => reject(new Error(`the CLI ended before printing ${re}:\n${stderr}`)));
+    });
+  return { child, result, printed };
 }
+
+const cli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => startCli(args, env).result;
 
 /** The run's verdict counts and token sums, read from its item rows. */
 async function fromDatabase(id: string) {
@@ -98,6 +113,26 @@ describe('direct mode (no API URL), no worker alive', () => {
     expect(out.tokens.input).toBeGreaterThan(0);
     expect(out.accuracy.p).toBe(0.75);
     expect(fake.requests.filter((q) => !isProbe(q.body))).toHaveLength(4);
+  }, 120_000);
+
+  it('Ctrl-C puts the run it is executing back in the queue, with its recorded items kept', async () => {
+    fake.reset();
+    // The model check and two items are answered; every later call hangs, so the run is surely mid-way at Ctrl-C.
+    const right = openaiCompat.completion({ content: (body) => (isProbe(body) ? 'ready' : `Answer: ${itemOf(body).answer}`) });
+    fake.script(right, right, right);
+    fake.always(openaiCompat.hang());
+    const run = startCli(['bench', 'run', '--model', 'openai-compatible/model-a', '--kind', 'numeric', '--seed', 'cli-stop', '--concurrency', '1', '--budget-tokens', '100000', '--wait', '--json'], fakeEnv(fake.url));
+    await run.printed(/^progress: 2\/\d+ items/m);
+    run.child.kill('SIGINT');
+    const r = await run.result;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/stopped waiting: run (\d+) is back in the queue/);
+    const id = /stopped waiting: run (\d+)/.exec(r.stderr)![1]!;
+    const after = await fromDatabase(id);
+    expect(after.status).toBe('queued');
+    expect(after.counts).toEqual({ correct: 2, incorrect: 0, no_answer: 0, truncated: 0, error: 0 });
+    const { rows } = await db.pool.query(`SELECT e.message FROM run_events e JOIN bench_runs b ON b.run_id = e.run_id WHERE b.id = $1 AND e.type = 'requeued'`, [id]);
+    expect(rows.map((x) => x.message)).toEqual(['Stopped from the command line: back in the queue']);
   }, 120_000);
 
   it('a refused run exits 1 with the reason, naming the option', async () => {
