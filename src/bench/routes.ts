@@ -3,6 +3,7 @@
  * (/api/bench/runs). The form and the API share one validation (create.ts). Pages work without JavaScript; htmx
  * polls the live fragment every second while the run is active and stops when it renders a terminal state.
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireUser } from '../auth/current-user.js';
 import { AppError } from '../errors.js';
@@ -168,7 +169,7 @@ async function benchApiRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: IdParams }>('/api/bench/runs/:id', API, async (request) => runSummary(db, runIdOf(request), bench(request)));
 
   app.get<{ Params: IdParams }>('/api/bench/runs/:id/items', API, async (request, reply: FastifyReply) => {
-    const body = await itemsJsonl(db, runIdOf(request), bench(request));
-    return reply.type('application/x-ndjson; charset=utf-8').send(body);
+    const lines = await itemsJsonl(db, runIdOf(request), bench(request));
+    return reply.type('application/x-ndjson; charset=utf-8').send(Readable.from(lines));
   });
 }

@@ -64,7 +64,10 @@ export async function directBackend(config: Readonly<Config>, log: Logger): Prom
   return {
     create: (input) => refusing(() => createRuns({ pool, llm, config }, OPERATOR, input)),
     summary: (id) => refusing(() => runSummary(pool, id, OPERATOR)),
-    items: (id, write) => refusing(async () => write(await itemsJsonl(pool, id, OPERATOR))),
+    items: (id, write) =>
+      refusing(async () => {
+        for await (const text of await itemsJsonl(pool, id, OPERATOR)) write(text);
+      }),
     drive,
     stop: () => current?.stop(),
     async close() {

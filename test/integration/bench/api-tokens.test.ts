@@ -87,6 +87,25 @@ describe('a personal API token', () => {
     expect(page.body).not.toMatch(/<td>never<\/td>/);
   });
 
+  it('streams the items as JSONL, one line per (item, sample), across pages', async () => {
+    // Fixture rows written straight into the table: 450 (item, sample) pairs cross the stream's 200-row pages twice.
+    await db.pool.query(
+      `INSERT INTO bench_items (bench_run_id, item_id, sample, item_hash, kind, topic, prompt_id, prompt_version, prompt, response, verdict, run_attempt)
+       SELECT $1, 'item-' || lpad((n / 3)::text, 3, '0'), n % 3, 'h', 'numeric', 'probability', 'bench-numeric', '1', 'p', 'line ' || n || E'\nwith a newline', 'correct', 1
+       FROM generate_series(0, 449) n`,
+      [runId],
+    );
+    const res = await app.inject({ url: `/api/bench/runs/${runId}/items`, headers: bearer(token) });
+    expect(res.statusCode).toBe(200);
+    expect(res.body.endsWith('\n')).toBe(true);
+    const lines = res.body.slice(0, -1).split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(450);
+    expect(new Set(lines.map((l) => `${l.itemId}#${l.sample}`)).size).toBe(450);
+    expect(lines[0]).toMatchObject({ itemId: 'item-000', sample: 0, response: 'line 0\nwith a newline' });
+    expect(lines.at(-1)).toMatchObject({ itemId: 'item-149', sample: 2 });
+    await db.pool.query('DELETE FROM bench_items WHERE bench_run_id = $1', [runId]);
+  });
+
   it('answers bad input with 400 naming the field, as the form does', async () => {
     const res = await app.inject({ method: 'POST', url: '/api/bench/runs', headers: { ...bearer(token), 'content-type': 'application/json' }, payload: { ...body, samples: 50 } });
     expect(res.statusCode).toBe(400);
