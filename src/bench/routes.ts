@@ -145,7 +145,10 @@ async function benchActionRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** The JSON API: the same validation as the form; errors are 4xx with the field and the reason. Session cookie + CSRF, or a bearer token. */
+/**
+ * The JSON API: the same validation as the form; errors are 4xx with the field and the reason. Authenticated by the
+ * session cookie (+ CSRF on a POST) or a personal API token.
+ */
 async function benchApiRoutes(app: FastifyInstance): Promise<void> {
   const db = app.deps.pool;
   const deps = { pool: db, llm: app.llm, config: app.deps.config };
