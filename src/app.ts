@@ -19,6 +19,7 @@ import { practiceRoutes } from './practice/routes.js';
 import { homeRoutes } from './site/home-routes.js';
 import authPlugin from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
+import { bearerAuthenticator } from './auth/api-tokens.js';
 import { runsRoutes } from './runs/routes.js';
 import { benchRoutes } from './bench/routes.js';
 import { modelTopicRates } from './bench/progress.js';
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     issuers: supabaseIssuers(deps.config),
     accessFacts,
     refresh: supabaseSignInEnabled(deps.config) ? supabaseRefresher(deps.config) : undefined,
+    bearer: bearerAuthenticator(deps.config, deps.pool, accessFacts),
   });
   await registerStatic(app);
   await app.register(healthRoutes);

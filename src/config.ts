@@ -131,6 +131,9 @@ const envSchema = z.object({
     .transform((v) => (v === undefined || v.trim() === '' ? '10' : v.trim()))
     .pipe(z.string().regex(/^\d*\.?\d+$/, 'must be a number of US dollars, like 10 or 2.5').transform(Number)),
   BENCH_PAUSE_POLL_MS: int(30_000, 10),
+  // The CLI's API mode (`npm run cli`): the Bench to talk to and a personal API token; unset: direct database mode.
+  BENCH_API_URL: optionalUrl,
+  BENCH_API_TOKEN: optionalString,
   /** The worker's internal health endpoint (unset: none). fly.toml sets it for the worker's check. */
   WORKER_HEALTH_PORT: int(0, 0).pipe(z.number().max(65535, 'must be at most 65535')),
 
@@ -198,6 +201,8 @@ export interface Config {
   grader: { poolSize: number; concurrency: number; timeLimitMs: number; memoryLimitMb: number };
   /** Benchmark runs (docs/bench.md): the largest estimated cost a non-admin may start, and how often a paused run retries. */
   bench: { maxRunCostUsd: number; pausePollMs: number };
+  /** The CLI (`npm run cli`): with an API URL it talks to that Bench with the token, else to the database directly. */
+  cli: { apiUrl: string | undefined; apiToken: string | undefined };
   worker: {
     concurrency: number;
     shutdownGraceMs: number;
@@ -301,6 +306,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     grader: { poolSize: e.GRADER_POOL_SIZE, concurrency: e.GRADER_CONCURRENCY, timeLimitMs: e.GRADER_TIME_LIMIT_MS, memoryLimitMb: e.GRADER_MEMORY_LIMIT_MB },
     bench: { maxRunCostUsd: e.BENCH_MAX_RUN_COST_USD, pausePollMs: e.BENCH_PAUSE_POLL_MS },
+    cli: { apiUrl: e.BENCH_API_URL?.replace(/\/+$/, ''), apiToken: e.BENCH_API_TOKEN },
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -26,6 +26,9 @@ export async function requireUser(request: FastifyRequest, reply: FastifyReply):
     await reply.redirect(request.signedInNotAllowed ? '/not-allowed' : `/login?next=${encodeURIComponent(request.url)}`);
     return;
   }
+  if (request.routeOptions.config.apiToken) {
+    throw new AppError('unauthenticated', 'Send a personal API token as "Authorization: Bearer <token>" (create one on your account page), or sign in.');
+  }
   throw new AppError('unauthenticated', 'Please sign in first.');
 }
 

@@ -1,5 +1,6 @@
 /**
- * Sets request.user on every request from the access-token cookie, and guards every state-changing request with a
+ * Sets request.user on every request from the access-token cookie (or, on a route that takes them, from a personal
+ * API token in the Authorization header), and guards every state-changing request with a
  * CSRF token (double submit: a signed secret cookie plus a token in the form field `_csrf` or the `x-csrf-token`
  * header that htmx sends).
  */
@@ -8,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isLoopbackHost, type Config } from '../config.js';
 import { decideAccess, type AccessFacts } from './access.js';
+import type { CurrentUser } from './current-user.js';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from './cookies.js';
 import type { AppSecrets } from './secrets.js';
 import { createTokenVerifier, localIssuer, type TokenVerifier, type TrustedIssuer, type VerifiedToken } from './tokens.js';
@@ -18,6 +20,12 @@ declare module 'fastify' {
     signedInNotAllowed: { id: string; email: string | null } | null;
     /** The verified access token of this request (after a transparent refresh), e.g. to revoke it at sign-out. */
     authSession: { accessToken: string; token: VerifiedToken } | null;
+    /** True when request.user came from an API token (Authorization: Bearer), not from the session cookie. */
+    viaApiToken: boolean;
+  }
+  interface FastifyContextConfig {
+    /** The route also accepts a personal API token (api-tokens.ts); such a request needs no CSRF token. */
+    apiToken?: boolean;
   }
   interface FastifyInstance {
     auth: { verify: TokenVerifier; localSignInEnabled: boolean };
@@ -38,6 +46,8 @@ export interface AuthPluginOptions {
   accessFacts?: (token: VerifiedToken) => Promise<AccessFacts>;
   /** Gets a fresh access token (and sets its cookies) when the current one is missing or no longer valid. */
   refresh?: (request: FastifyRequest, reply: FastifyReply) => Promise<string | null>;
+  /** The user behind an `Authorization` header on a route that takes API tokens (api-tokens.ts); throws a 401. */
+  bearer?: (header: string) => Promise<CurrentUser>;
 }
 
 /**
@@ -60,6 +70,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
   app.decorate('auth', { verify, localSignInEnabled: local });
   app.decorateRequest('signedInNotAllowed', null);
   app.decorateRequest('authSession', null);
+  app.decorateRequest('viaApiToken', false);
 
   const cookie = csrfCookie(opts.config);
   await app.register(csrf, {
@@ -69,6 +80,14 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
   });
 
   app.addHook('onRequest', async (request, reply) => {
+    // A token route with an Authorization header: the token alone decides, cookies are not read. Cross-site pages
+    // cannot send this header, which is why such a request skips the CSRF check below.
+    const authorization = request.headers.authorization;
+    if (opts.bearer && authorization !== undefined && request.routeOptions.config.apiToken) {
+      request.user = await opts.bearer(authorization);
+      request.viaApiToken = true;
+      return;
+    }
     let accessToken = request.cookies[ACCESS_COOKIE];
     let token = await verify(accessToken);
     // Static files skip the refresh: a page's parallel asset requests must not each spend the refresh token.
@@ -89,7 +108,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
   // preValidation: the body is parsed by then, so the token can come from a plain form field. The plugin answers a
   // bad token itself with its own error, which the error handler turns into a readable 403 (see errors.ts).
   app.addHook('preValidation', (request, reply, done) => {
-    if (!UNSAFE.has(request.method)) return done();
+    if (!UNSAFE.has(request.method) || request.viaApiToken) return done();
     app.csrfProtection(request, reply, done);
   });
 

@@ -301,6 +301,19 @@ export async function listBenchItems(db: Queryable, benchRunId: string, verdict?
   return rows.map(rowToItem);
 }
 
+/**
+ * One page of a run's items after (itemId, sample), in primary-key order: the JSONL stream reads a run of any size
+ * a page at a time, each page one index range scan, instead of holding every row (prompts and responses) at once.
+ */
+export async function listBenchItemsPage(db: Queryable, benchRunId: string, after: { itemId: string; sample: number } | null, limit: number): Promise<ItemRow[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM bench_items WHERE bench_run_id = $1 AND ($2::text IS NULL OR (item_id, sample) > ($2, $3::int))
+     ORDER BY item_id, sample LIMIT $4`,
+    [benchRunId, after?.itemId ?? null, after?.sample ?? 0, limit],
+  );
+  return rows.map(rowToItem);
+}
+
 export async function getBenchItem(db: Queryable, benchRunId: string, itemId: string, sample: number): Promise<ItemRow | null> {
   const { rows } = await db.query(`SELECT * FROM bench_items WHERE bench_run_id = $1 AND item_id = $2 AND sample = $3`, [benchRunId, itemId, sample]);
   return rows[0] ? rowToItem(rows[0]) : null;

@@ -3,6 +3,7 @@
  * (/api/bench/runs). The form and the API share one validation (create.ts). Pages work without JavaScript; htmx
  * polls the live fragment every second while the run is active and stops when it renders a terminal state.
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireUser } from '../auth/current-user.js';
 import { AppError } from '../errors.js';
@@ -145,16 +146,21 @@ async function benchActionRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** The JSON API: the same validation as the form; errors are 4xx with the field and the reason. */
+/**
+ * The JSON API: the same validation as the form; errors are 4xx with the field and the reason. Authenticated by the
+ * session cookie (+ CSRF on a POST) or a personal API token.
+ */
 async function benchApiRoutes(app: FastifyInstance): Promise<void> {
   const db = app.deps.pool;
   const deps = { pool: db, llm: app.llm, config: app.deps.config };
+  // Each also takes a personal API token (Authorization: Bearer), which needs no CSRF token (src/auth/plugin.ts).
+  const API = { preHandler: requireUser, config: { apiToken: true } };
 
-  app.post<{ Params: IdParams }>('/api/bench/runs/:id/retry-errors', { preHandler: requireUser }, async (request, reply) => {
+  app.post<{ Params: IdParams }>('/api/bench/runs/:id/retry-errors', API, async (request, reply) => {
     return reply.code(202).send(await retryErrored(db, runIdOf(request), bench(request)));
   });
 
-  app.post('/api/bench/runs', { preHandler: requireUser }, async (request, reply) => {
+  app.post('/api/bench/runs', API, async (request, reply) => {
     try {
       const created = await createRuns(deps, bench(request), request.body ?? {});
       return reply.code(201).send(created);
@@ -164,10 +170,10 @@ async function benchApiRoutes(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.get<{ Params: IdParams }>('/api/bench/runs/:id', { preHandler: requireUser }, async (request) => runSummary(db, runIdOf(request), bench(request)));
+  app.get<{ Params: IdParams }>('/api/bench/runs/:id', API, async (request) => runSummary(db, runIdOf(request), bench(request)));
 
-  app.get<{ Params: IdParams }>('/api/bench/runs/:id/items', { preHandler: requireUser }, async (request, reply: FastifyReply) => {
-    const body = await itemsJsonl(db, runIdOf(request), bench(request));
-    return reply.type('application/x-ndjson; charset=utf-8').send(body);
+  app.get<{ Params: IdParams }>('/api/bench/runs/:id/items', API, async (request, reply: FastifyReply) => {
+    const lines = await itemsJsonl(db, runIdOf(request), bench(request));
+    return reply.type('application/x-ndjson; charset=utf-8').send(Readable.from(lines));
   });
 }

@@ -14,7 +14,7 @@ import { compareRuns } from './compare.js';
 import { exportKey, itemsCsv, itemsJsonlText, signBundle } from './export.js';
 import { VERDICTS, type Verdict } from './grade.js';
 import { BENCH_RUN_KIND } from './kinds.js';
-import { countItemHistory, getBenchItem, getBenchRun, retireErroredItems, getBenchRuns, listBenchItems, listBenchRuns, type BenchRunRow, type ItemRow } from './queries.js';
+import { countItemHistory, getBenchItem, getBenchRun, retireErroredItems, getBenchRuns, listBenchItems, listBenchItemsPage, listBenchRuns, type BenchRunRow, type ItemRow } from './queries.js';
 import { scoreRun, type RunScores } from './scores.js';
 
 /** Who may create and see benchmark runs: admins today. */
@@ -132,6 +132,7 @@ export async function runSummary(db: Queryable, id: string, user: CurrentUser) {
   const scores = scoreRun(items, run.samples);
   return {
     id: run.id,
+    runId: run.runId,
     status: run.status,
     state: run.state,
     stateReason: run.stateReason,
@@ -159,9 +160,25 @@ export async function runSummary(db: Queryable, id: string, user: CurrentUser) {
   };
 }
 
-export async function itemsJsonl(db: Queryable, id: string, user: CurrentUser): Promise<string> {
+/** Rows per page of the items stream: a few hundred rows of prompt and response text at a time. */
+const ITEMS_PAGE = 200;
+
+/**
+ * The run's items as JSONL, one line per (item, sample) in id order, read a page at a time. Access is checked
+ * before the first line, so a refusal is still a plain 404.
+ */
+export async function itemsJsonl(db: Queryable, id: string, user: CurrentUser): Promise<AsyncGenerator<string>> {
   const run = await benchFor(db, id, user);
-  return itemsJsonlText(await listBenchItems(db, run.id));
+  return (async function* () {
+    let after: { itemId: string; sample: number } | null = null;
+    for (;;) {
+      const page = await listBenchItemsPage(db, run.id, after, ITEMS_PAGE);
+      if (page.length > 0) yield itemsJsonlText(page);
+      if (page.length < ITEMS_PAGE) return;
+      const last = page[page.length - 1]!;
+      after = { itemId: last.itemId, sample: last.sample };
+    }
+  })();
 }
 
 export async function exportFile(db: Queryable, id: string, user: CurrentUser, kind: 'csv' | 'summary' | 'bundle'): Promise<string> {

@@ -110,6 +110,26 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   };
 }
 
+/**
+ * The URL of an embedded Postgres already running on `dir` (`npm start`'s), read from its postmaster.pid (line 1 the
+ * pid, line 4 the port), or undefined. A second process cannot start a server on the same folder, but it can connect.
+ */
+export function runningEmbeddedUrl(dir: string): string | undefined {
+  const pidFile = join(resolve(dir), 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!(pid > 0) || !(port > 0)) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    // EPERM: alive, but run as another user (the `postgres` user when Bench runs as root).
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  return `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
+}
+
 function clearStalePidFile(dir: string): void {
   const pidFile = join(dir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
