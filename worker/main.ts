@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     db: pool,
     llm,
     code: sandboxCodeGrader(grader),
-    resolveItems: itemsOf,
+    resolveItems: (name, hash) => itemsOf(pool, name, hash),
     pausePollMs: config.bench.pausePollMs,
   });
   const registry = createRegistry([

@@ -101,7 +101,7 @@ export function parseCreateInput(raw: unknown): z.infer<typeof createRunSchema> 
 export async function createRuns(deps: CreateDeps, user: CurrentUser, raw: unknown): Promise<Created> {
   const input = parseCreateInput(raw);
   if (input.exceedMaxCost && !user.isAdmin) throw new CreateRunError('exceedMaxCost', 'only an admin may exceed the per-run cost limit');
-  const dataset = findDataset(input.dataset);
+  const dataset = await findDataset(deps.pool, input.dataset);
   if (!dataset) throw new CreateRunError('dataset', `no dataset is called "${input.dataset}"`);
   const pool = filterItems(dataset.items, input);
   if (pool.length === 0) throw new CreateRunError('kinds', 'no item matches these filters');

@@ -22,8 +22,8 @@ export interface ExecuteDeps {
   db: Queryable;
   llm: Pick<Llm, 'invoke'>;
   code: CodeGradingPort;
-  /** The dataset's items by id, as this process has them. */
-  resolveItems(dataset: string): Promise<Map<string, BenchItem>>;
+  /** The dataset's items by id, as this process has them (an imported dataset at the version `hash`). */
+  resolveItems(dataset: string, hash: string): Promise<Map<string, BenchItem>>;
   /** How often a paused run asks the daily cap again. */
   pausePollMs: number;
 }
@@ -70,7 +70,7 @@ export interface BenchSummary {
 export async function executeBenchRun(deps: ExecuteDeps, ctx: ExecuteContext): Promise<BenchSummary> {
   const bench = await getBenchRunByRunId(deps.db, ctx.runId);
   if (!bench) throw new Error(`run ${ctx.runId} has no benchmark record`);
-  const available = await deps.resolveItems(bench.dataset);
+  const available = await deps.resolveItems(bench.dataset, bench.datasetHash);
   const done = await doneItemKeys(deps.db, bench.id);
   const total = bench.items.length * bench.samples;
   const tasks: Task[] = [];

@@ -5,7 +5,8 @@
  */
 import type { TestCase } from '../practice/judge.js';
 import type { BenchItem } from './dataset.js';
-import { extractCode, extractNumber, numbersMatch, parseNumber, type Extraction } from './extract.js';
+import { extractChoice, extractCode, extractNumber, numbersMatch, parseNumber, type Extraction } from './extract.js';
+import { choiceLetters } from './prompts.js';
 
 export const VERDICTS = ['correct', 'incorrect', 'no_answer', 'truncated', 'error'] as const;
 export type Verdict = (typeof VERDICTS)[number];
@@ -39,6 +40,7 @@ export function isTruncated(stopReason: string | null): boolean {
 }
 
 export async function gradeReply(item: BenchItem, text: string, stopReason: string | null, code: CodeGradingPort): Promise<Graded> {
+  if (item.kind === 'choice') return gradeChoice(item, text, stopReason);
   if (item.kind === 'numeric') {
     const got = extractNumber(text);
     if (isTruncated(stopReason)) return { verdict: 'truncated', extracted: got.value, extraction: got.how, graderOutput: null };
@@ -53,4 +55,12 @@ export async function gradeReply(item: BenchItem, text: string, stopReason: stri
   const outcome = await code.gradeCode({ itemId: item.id, cases: item.cases ?? [] }, program.value);
   const verdict: Verdict = outcome.status === 'passed' && outcome.total > 0 && outcome.passed === outcome.total ? 'correct' : 'incorrect';
   return { verdict, extracted: program.value, extraction: program.how, graderOutput: { ...outcome } };
+}
+
+/** Multiple choice: the letter the reply settles on (extractChoice's patterns) against the item's letter. */
+function gradeChoice(item: BenchItem, text: string, stopReason: string | null): Graded {
+  const got = extractChoice(text, choiceLetters(item));
+  if (isTruncated(stopReason)) return { verdict: 'truncated', extracted: got.value, extraction: got.how, graderOutput: null };
+  if (got.value === null) return { verdict: 'no_answer', extracted: null, extraction: 'none', graderOutput: null };
+  return { verdict: got.value === item.choice ? 'correct' : 'incorrect', extracted: got.value, extraction: got.how, graderOutput: { expected: item.choice, got: got.value } };
 }
