@@ -3,15 +3,13 @@
  * API /api/bench/datasets, both through importDataset. The multipart parser is registered in this plugin's scope
  * only, so no other route accepts file uploads.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { requireUser } from '../auth/current-user.js';
 import { acceptMultipartForm, uploadedFile } from '../web/multipart.js';
 import { listLatestDatasets } from './dataset-queries.js';
 import { importDataset, type ImportOutcome } from './dataset-service.js';
 import { DATASET_SHAPES, IMPORT_LIMITS } from './import.js';
-import { requireBench } from './service.js';
-
-const bench = (request: FastifyRequest) => requireBench(request.user);
+import { benchUser as bench } from './guard.js';
 
 /** Room for the file plus the form's other fields; a bigger body is refused by the parser before it is read. */
 const PAGE_FIELD_BYTES = IMPORT_LIMITS.maxBytes + 1;

@@ -9,8 +9,10 @@ import { AppError } from '../errors.js';
 import { BANK_DATASET, builtInDataset } from './dataset.js';
 import { listLatestDatasets } from './dataset-queries.js';
 import { datasetRoutes } from './dataset-routes.js';
+import { benchAccessRoutes } from './access-routes.js';
 import { CreateRunError, createRuns } from './create.js';
-import { benchItemPage, benchList, benchPage, cancelBench, comparePage, exportFile, itemsJsonl, requireBench, retryErrored, runSummary } from './service.js';
+import { benchUser, checkBenchAccess } from './guard.js';
+import { benchItemPage, benchList, benchPage, cancelBench, comparePage, exportFile, itemsJsonl, retryErrored, runSummary } from './service.js';
 
 interface IdParams {
   id: string;
@@ -49,7 +51,7 @@ async function newFormData(app: FastifyInstance) {
   };
 }
 
-const bench = (request: FastifyRequest) => requireBench(request.user);
+const bench = benchUser;
 
 /** A run id from the path: digits only, so it is safe in a redirect or a header; anything else is a 404. */
 function runIdOf(request: FastifyRequest<{ Params: IdParams }>): string {
@@ -59,10 +61,12 @@ function runIdOf(request: FastifyRequest<{ Params: IdParams }>): string {
 }
 
 export async function benchRoutes(app: FastifyInstance): Promise<void> {
+  checkBenchAccess(app);
   await benchPageRoutes(app);
   await benchActionRoutes(app);
   await benchApiRoutes(app);
   await app.register(datasetRoutes);
+  await app.register(benchAccessRoutes);
 }
 
 async function benchPageRoutes(app: FastifyInstance): Promise<void> {
