@@ -5,8 +5,6 @@
  * reported now rather than as a failed run.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { CurrentUser } from '../auth/current-user.js';
@@ -16,7 +14,6 @@ import { LlmError } from '../llm/errors.js';
 import type { Llm } from '../llm/index.js';
 import { providerCheckPrompt } from '../llm/prompts/provider-check.js';
 import { costOf, formatUsd as usd } from '../llm/prices.js';
-import { projectRoot } from '../paths.js';
 import { enqueueRun } from '../runs/enqueue.js';
 import { BANK_DATASET, filterItems, findDataset, type BenchItem } from './dataset.js';
 import { BENCH_RUN_KIND } from './kinds.js';
@@ -75,12 +72,10 @@ export function estimateRun(items: BenchItem[], samples: number, model: string, 
   return { items: items.length, calls: items.length * samples, tokens: inputTokens + outputTokens, usd };
 }
 
-const appVersion = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-
 export interface CreateDeps {
   pool: pg.Pool;
   llm: Pick<Llm, 'invoke' | 'providers'>;
-  config: Pick<Config, 'bench'>;
+  config: Pick<Config, 'bench' | 'version'>;
 }
 
 export interface Created {
@@ -140,7 +135,7 @@ export async function createRuns(deps: CreateDeps, user: CurrentUser, raw: unkno
         runId, ownerId: user.id, groupId, provider: plan.provider, model: plan.model, dataset: dataset.name, datasetHash: dataset.hash,
         seed, params, items: refs, samples: input.samples, budgetUsd: input.budgetUsd ?? null, budgetTokens: input.budgetTokens ?? null,
         estimateUsd: plan.estimate.usd, estimateTokens: plan.estimate.tokens,
-        provenance: { appVersion, promptVersions: promptVersions(), provider: plan.provider, model: plan.model, datasetHash: dataset.hash, seed, params },
+        provenance: { appVersion: deps.config.version, promptVersions: promptVersions(), provider: plan.provider, model: plan.model, datasetHash: dataset.hash, seed, params },
       });
       out.push({ id, runId, model: plan.spec, estimate: plan.estimate });
     }

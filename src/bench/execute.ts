@@ -24,6 +24,8 @@ export interface ExecuteDeps {
   code: CodeGradingPort;
   /** The dataset's items by id, as this process has them (an imported dataset at the version `hash`). */
   resolveItems(dataset: string, hash: string): Promise<Map<string, BenchItem>>;
+  /** Makes models synced since this process started callable (Llm.loadModels). */
+  refreshModels?(): Promise<void>;
   /** How often a paused run asks the daily cap again. */
   pausePollMs: number;
 }
@@ -70,6 +72,7 @@ export interface BenchSummary {
 export async function executeBenchRun(deps: ExecuteDeps, ctx: ExecuteContext): Promise<BenchSummary> {
   const bench = await getBenchRunByRunId(deps.db, ctx.runId);
   if (!bench) throw new Error(`run ${ctx.runId} has no benchmark record`);
+  await deps.refreshModels?.();
   const available = await deps.resolveItems(bench.dataset, bench.datasetHash);
   const done = await doneItemKeys(deps.db, bench.id);
   const total = bench.items.length * bench.samples;
@@ -223,7 +226,7 @@ class Runner {
           ...base, response: answer.text, extracted: graded.extracted, extraction: graded.extraction, verdict: graded.verdict,
           graderOutput: graded.graderOutput, inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens,
           cachedTokens: answer.usage.cacheReadTokens, latencyMs: answer.latencyMs, costUsd: answer.costUsd, attempts: tries + answer.attempts - 1,
-          errorKind: null, errorMessage: null, stopReason: answer.stopReason, answeredBy: answer.model,
+          errorKind: null, errorMessage: null, stopReason: answer.stopReason, answeredBy: answer.model, fingerprint: answer.fingerprint,
         }, answer.usage.inputTokens + answer.usage.outputTokens);
       } catch (err) {
         if (this.ctx.signal.aborted || !(err instanceof LlmError)) throw err;

@@ -175,6 +175,8 @@ export interface ItemRecord {
   errorMessage: string | null;
   stopReason: string | null;
   answeredBy: string | null;
+  /** The provider's fingerprint of the backend that answered; each new one is added to the run's provenance. */
+  fingerprint?: string | null;
 }
 
 /**
@@ -197,7 +199,10 @@ export async function recordBenchItem(db: Queryable, fence: { runId: string; att
      ),
      spend AS (
        UPDATE bench_runs b SET spent_usd = b.spent_usd + coalesce(ins.cost_usd, 0), spent_tokens = b.spent_tokens + ins.tokens,
-         state = 'active', state_reason = NULL
+         state = 'active', state_reason = NULL,
+         -- Provenance keeps every distinct system fingerprint the provider reported, in the order first seen.
+         provenance = CASE WHEN $27::text IS NULL OR coalesce(b.provenance->'fingerprints', '[]'::jsonb) ? $27::text THEN b.provenance
+           ELSE jsonb_set(b.provenance, '{fingerprints}', coalesce(b.provenance->'fingerprints', '[]'::jsonb) || to_jsonb($27::text)) END
        FROM ins WHERE b.id = $3
      )
      SELECT EXISTS (SELECT 1 FROM fence) AS fenced`,
@@ -205,7 +210,7 @@ export async function recordBenchItem(db: Queryable, fence: { runId: string; att
       fence.runId, fence.attempt, fence.benchRunId, r.itemId, r.sample, r.itemHash, r.kind, r.topic, r.promptId, r.promptVersion,
       r.prompt, r.response, r.extracted, r.extraction, r.verdict, r.graderOutput === null ? null : JSON.stringify(r.graderOutput),
       r.inputTokens, r.outputTokens, r.cachedTokens, r.latencyMs === null ? null : Math.round(r.latencyMs), r.costUsd, r.attempts,
-      r.errorKind, r.errorMessage, r.stopReason, r.answeredBy,
+      r.errorKind, r.errorMessage, r.stopReason, r.answeredBy, r.fingerprint ?? null,
     ],
   });
   return rows[0]!.fenced;

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireUser } from '../auth/current-user.js';
 import { AppError } from '../errors.js';
+import { priceText } from '../llm/models.js';
 import { BANK_DATASET, builtInDataset } from './dataset.js';
 import { listLatestDatasets } from './dataset-queries.js';
 import { datasetRoutes } from './dataset-routes.js';
@@ -43,7 +44,7 @@ async function newFormData(app: FastifyInstance) {
   const bank = builtInDataset();
   const imported = await listLatestDatasets(app.deps.pool);
   return {
-    models: app.llm.providers().filter((p) => p.enabled).flatMap((p) => p.models.map((m) => ({ spec: `${p.name}/${m}`, paid: p.paid }))),
+    models: app.llm.providers().filter((p) => p.enabled).flatMap((p) => p.models.map((m) => ({ spec: `${p.name}/${m}`, paid: p.paid, price: priceText(m) }))),
     datasets: [BANK_DATASET, ...imported.map((d) => d.name)],
     kinds: [...new Set([...bank.items.map((i) => i.kind), ...imported.map((d) => d.shape)])],
     topics: [...new Set(bank.items.map((i) => i.topic))],

@@ -128,6 +128,7 @@ describe('a good import', () => {
         ['32 sequences', 'Answer: 16,384'], // correct
         ['learning rate starts', 'Answer: 0.0126'], // incorrect: outside 1e-9
       ]),
+      fingerprint: 'fp_test_backend',
     }));
     const created = await createViaApi(app, admin, { models: ['openai-compatible/model-a'], dataset: 'arith', seed: 's', budgetTokens: 1_000_000 });
     expect(created.status).toBe(201);
@@ -139,6 +140,10 @@ describe('a good import', () => {
     expect(a.datasetHash).toBe((await db.pool.query("SELECT hash FROM bench_datasets WHERE name = 'arith'")).rows[0].hash);
     expect(a.counts).toEqual({ correct: 3, incorrect: 1, no_answer: 1, truncated: 0, error: 0 });
     expect(a.accuracy.p).toBeCloseTo(3 / 5, 10);
+    // Provenance: the app version from configuration, the prompt versions, and the fingerprint the endpoint reported.
+    expect(a.provenance).toMatchObject({ appVersion: app.deps.config.version, promptVersions: { 'bench-choice': expect.any(String) }, fingerprints: ['fp_test_backend'], datasetHash: a.datasetHash, seed: 's' });
+    const runPage = await app.inject({ url: `/bench/${created.body.runs[0].id}`, headers: { cookie: admin.cookie } });
+    expect(runPage.body).toContain('<code>fp_test_backend</code>');
     const n = await finished(app, db, admin, numeric.body.runs[0].id, numeric.body.runs[0].runId);
     expect(n.counts).toEqual({ correct: 3, incorrect: 2, no_answer: 0, truncated: 0, error: 0 });
   }, 120_000);
