@@ -38,6 +38,13 @@ async function main(): Promise<void> {
   });
 
   await app.listen({ host: config.host, port: config.port });
+  // Not awaited: a slow or absent endpoint must not hold up serving; the outcome is one log line per provider.
+  void llm.syncModels().then((results) => {
+    for (const r of results) {
+      if (r.error) app.log.warn({ provider: r.provider }, `model sync failed: ${r.error}`);
+      else app.log.info({ provider: r.provider, listed: r.listed, added: r.added.length }, 'models synced from the endpoint');
+    }
+  }, (err: unknown) => app.log.warn({ err }, 'model sync failed'));
 }
 
 main().catch((err) => {

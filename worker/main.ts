@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   // Benchmark runs and queued reviews call the LLM layer; the run handlers receive this one instance.
   const reporter = createReporter(config, { processGroup: 'worker' });
   const llm = createLlm({ config, pool, logger: log.child({ component: 'llm' }), reporter });
+  // Models synced from an endpoint by the web process are callable here too (again before each benchmark run).
+  await llm.loadModels();
   const grader = createGraderPool({
     size: config.grader.poolSize,
     concurrency: config.grader.concurrency,
@@ -50,7 +52,8 @@ async function main(): Promise<void> {
     db: pool,
     llm,
     code: sandboxCodeGrader(grader),
-    resolveItems: itemsOf,
+    resolveItems: (name, hash) => itemsOf(pool, name, hash),
+    refreshModels: () => llm.loadModels(),
     pausePollMs: config.bench.pausePollMs,
   });
   const registry = createRegistry([

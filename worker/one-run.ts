@@ -61,7 +61,7 @@ export function startOneRun(opts: OneRunOptions): OneRun {
   const workerId = `one-run:${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const held = new Map<string, HeldRun>();
   const grader = lazyCodeGrader(config, log);
-  const handler = createBenchRunHandler({ db: pool, llm: opts.llm, code: grader.port, resolveItems: itemsOf, pausePollMs: config.bench.pausePollMs });
+  const handler = createBenchRunHandler({ db: pool, llm: opts.llm, code: grader.port, resolveItems: (name, hash) => itemsOf(pool, name, hash), pausePollMs: config.bench.pausePollMs });
   const leases = createLeases({ pool, workerId, held, leaseMs: config.worker.leaseMs, log });
   const backoff = { baseMs: config.worker.retryBaseMs, maxMs: config.worker.retryMaxMs };
   const executor = createExecutor({ db: pool, workerId, registry: createRegistry([handler]), log, held, backoff });

@@ -5,8 +5,6 @@
  * reported now rather than as a failed run.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { CurrentUser } from '../auth/current-user.js';
@@ -16,7 +14,6 @@ import { LlmError } from '../llm/errors.js';
 import type { Llm } from '../llm/index.js';
 import { providerCheckPrompt } from '../llm/prompts/provider-check.js';
 import { formatUsd as usd } from '../llm/prices.js';
-import { projectRoot } from '../paths.js';
 import { enqueueRun } from '../runs/enqueue.js';
 import { BANK_DATASET, filterItems, findDataset, type BenchItem } from './dataset.js';
 import { BENCH_RUN_KIND } from './kinds.js';
@@ -84,12 +81,10 @@ export function estimateRun(items: BenchItem[], samples: number, model: string, 
   return { items: items.length, calls: items.length * samples + judged, tokens, usd: usd === null ? null : Math.round(usd * 1e6) / 1e6 };
 }
 
-const appVersion = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-
 export interface CreateDeps {
   pool: pg.Pool;
   llm: Pick<Llm, 'invoke' | 'providers'>;
-  config: Pick<Config, 'bench'>;
+  config: Pick<Config, 'bench' | 'version'>;
 }
 
 export interface Created {
@@ -110,7 +105,7 @@ export function parseCreateInput(raw: unknown): z.infer<typeof createRunSchema> 
 export async function createRuns(deps: CreateDeps, user: CurrentUser, raw: unknown): Promise<Created> {
   const input = parseCreateInput(raw);
   if (input.exceedMaxCost && !user.isAdmin) throw new CreateRunError('exceedMaxCost', 'only an admin may exceed the per-run cost limit');
-  const dataset = findDataset(input.dataset);
+  const dataset = await findDataset(deps.pool, input.dataset);
   if (!dataset) throw new CreateRunError('dataset', `no dataset is called "${input.dataset}"`);
   const pool = filterItems(dataset.items, input);
   if (pool.length === 0) throw new CreateRunError('kinds', 'no item matches these filters');
@@ -146,7 +141,7 @@ export async function createRuns(deps: CreateDeps, user: CurrentUser, raw: unkno
         runId, ownerId: user.id, groupId, provider: plan.provider, model: plan.model, dataset: dataset.name, datasetHash: dataset.hash,
         seed, params, items: refs, samples: input.samples, budgetUsd: input.budgetUsd ?? null, budgetTokens: input.budgetTokens ?? null,
         estimateUsd: plan.estimate.usd, estimateTokens: plan.estimate.tokens,
-        provenance: { appVersion, promptVersions: promptVersions(), provider: plan.provider, model: plan.model, datasetHash: dataset.hash, seed, params, judge: judge ?? null },
+        provenance: { appVersion: deps.config.version, promptVersions: promptVersions(), provider: plan.provider, model: plan.model, datasetHash: dataset.hash, seed, params, judge: judge ?? null },
       });
       out.push({ id, runId, model: plan.spec, estimate: plan.estimate });
     }

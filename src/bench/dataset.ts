@@ -1,13 +1,19 @@
 /**
  * What a benchmark evaluates: items with a stable id, a content hash and what grading needs. The problem bank is the
+/**
+ * What a benchmark evaluates: items with a stable id, a content hash and what grading needs. The problem bank is the
  * built-in dataset `bank` (its code, numeric and written problems; written answers are scored against their rubric by
- * a judge model, or estimated offline by keyword coverage). The dataset hash is over the items' ids and hashes, so any changed item changes it.
+ * a judge model, or estimated offline by keyword coverage). Imported datasets (src/bench/import.ts) add
+ * multiple-choice items and their own numeric and code items, one stored version per content hash. The dataset hash
+ * is over the items' ids and hashes, so any changed item changes it.
  */
 import { createHash } from 'node:crypto';
+import type { Queryable } from '../db/pool.js';
 import { loadBank, type Bank, type Problem, type RubricPoint } from '../practice/bank.js';
 import type { TestCase } from '../practice/judge.js';
+import { getDatasetItems } from './dataset-queries.js';
 
-export const BENCH_KINDS = ['code', 'numeric', 'written'] as const;
+export const BENCH_KINDS = ['code', 'numeric', 'written', 'choice'] as const;
 export type BenchKind = (typeof BENCH_KINDS)[number];
 
 export interface BenchItem {
@@ -28,6 +34,9 @@ export interface BenchItem {
   cases?: TestCase[];
   /** written: the points a judge scores (the keywords feed only the offline estimate). */
   rubric?: RubricPoint[];
+  /** choice: the options, lettered A, B, … in this order, and the right letter. */
+  options?: string[];
+  choice?: string;
 }
 
 export interface Dataset {
@@ -82,15 +91,28 @@ export function filterItems(items: readonly BenchItem[], f: ItemFilters): BenchI
 
 let bankCache: Dataset | undefined;
 
-/** The datasets a run may name. Only the built-in bank today. */
-export function findDataset(name: string): Dataset | null {
-  if (name !== BANK_DATASET) return null;
+function bank(): Dataset {
   return (bankCache ??= bankDataset(loadBank()));
 }
 
-export const DATASET_NAMES = [BANK_DATASET] as const;
+/** The built-in dataset, for the parts that list its kinds and topics. */
+export function builtInDataset(): Dataset {
+  return bank();
+}
 
-/** Items by id, for the worker (ExecuteDeps.resolveItems). */
-export async function itemsOf(name: string): Promise<Map<string, BenchItem>> {
-  return new Map((findDataset(name)?.items ?? []).map((i) => [i.id, i]));
+/** A dataset by name: the bank, or the latest imported version of that name. */
+export async function findDataset(db: Queryable, name: string): Promise<Dataset | null> {
+  if (name === BANK_DATASET) return bank();
+  const found = await getDatasetItems(db, name);
+  return found && { name, hash: found.hash, items: found.items };
+}
+
+/**
+ * Items by id, for the worker (ExecuteDeps.resolveItems). An imported dataset is read at the version the run sampled
+ * (its hash), so importing a new version never changes a run already made; the bank is read as it is now, and an
+ * item changed since is caught by its own hash.
+ */
+export async function itemsOf(db: Queryable, name: string, hash: string): Promise<Map<string, BenchItem>> {
+  const items = name === BANK_DATASET ? bank().items : ((await getDatasetItems(db, name, hash))?.items ?? []);
+  return new Map(items.map((i) => [i.id, i]));
 }

@@ -26,8 +26,10 @@ export interface ExecuteDeps {
   db: Queryable;
   llm: Pick<Llm, 'invoke'>;
   code: CodeGradingPort;
-  /** The dataset's items by id, as this process has them. */
-  resolveItems(dataset: string): Promise<Map<string, BenchItem>>;
+  /** The dataset's items by id, as this process has them (an imported dataset at the version `hash`). */
+  resolveItems(dataset: string, hash: string): Promise<Map<string, BenchItem>>;
+  /** Makes models synced since this process started callable (Llm.loadModels). */
+  refreshModels?(): Promise<void>;
   /** How often a paused run asks the daily cap again. */
   pausePollMs: number;
 }
@@ -76,7 +78,8 @@ export async function executeBenchRun(deps: ExecuteDeps, ctx: ExecuteContext): P
   if (!bench) throw new Error(`run ${ctx.runId} has no benchmark record`);
   // Every call in flight listens on the run's signal (the SDK, the retry sleeps): a few per slot, not a leak.
   setMaxListeners(bench.params.concurrency * 4 + 10, ctx.signal);
-  const available = await deps.resolveItems(bench.dataset);
+  await deps.refreshModels?.();
+  const available = await deps.resolveItems(bench.dataset, bench.datasetHash);
   const done = await doneItemKeys(deps.db, bench.id);
   const total = bench.items.length * bench.samples;
   const tasks: Task[] = [];
@@ -239,7 +242,7 @@ class Runner {
       ...base, response: answer.answer, reasoning: answer.reasoning, extracted: graded.extracted, extraction: graded.extraction, verdict: graded.verdict,
       graderOutput: graded.graderOutput, inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens,
       cachedTokens: answer.usage.cacheReadTokens, latencyMs: answer.latencyMs, costUsd: answer.costUsd, attempts: call.tries + answer.attempts - 1,
-      errorKind: graded.error?.kind ?? null, errorMessage: graded.error?.message ?? null, stopReason: answer.stopReason, answeredBy: answer.model,
+      errorKind: graded.error?.kind ?? null, errorMessage: graded.error?.message ?? null, stopReason: answer.stopReason, answeredBy: answer.model, fingerprint: answer.fingerprint,
     }, answer.usage.inputTokens + answer.usage.outputTokens, graded.extraSpend);
   }
 

@@ -6,8 +6,9 @@
 import type { TestCase } from '../practice/judge.js';
 import type { BenchItem } from './dataset.js';
 import { stripThinking } from '../llm/providers/reasoning.js';
-import { extractCode, extractNumber, numbersMatch, parseNumber, type Extraction } from './extract.js';
+import { extractChoice, extractCode, extractNumber, numbersMatch, parseNumber, type Extraction } from './extract.js';
 import { estimatedGrade } from './judge.js';
+import { choiceLetters } from './prompts.js';
 
 /** Verdicts of graded (or failed) items; what a run's counts and accuracy are made of. */
 export const JUDGED_VERDICTS = ['correct', 'incorrect', 'no_answer', 'truncated', 'error'] as const;
@@ -61,6 +62,7 @@ export async function gradeReply(
   code: CodeGradingPort,
   judge?: (answer: string) => Promise<Graded>,
 ): Promise<Graded> {
+  if (item.kind === 'choice') return gradeChoice(item, text, stopReason);
   if (item.kind === 'written') {
     const answer = stripThinking(text);
     if (isTruncated(stopReason)) return { verdict: 'truncated', extracted: answer || null, extraction: answer ? 'whole_text' : 'none', graderOutput: null };
@@ -81,4 +83,12 @@ export async function gradeReply(
   const outcome = await code.gradeCode({ itemId: item.id, cases: item.cases ?? [] }, program.value);
   const verdict: Verdict = outcome.status === 'passed' && outcome.total > 0 && outcome.passed === outcome.total ? 'correct' : 'incorrect';
   return { verdict, extracted: program.value, extraction: program.how, graderOutput: { ...outcome } };
+}
+
+/** Multiple choice: the letter the reply settles on (extractChoice's patterns) against the item's letter. */
+function gradeChoice(item: BenchItem, text: string, stopReason: string | null): Graded {
+  const got = extractChoice(text, choiceLetters(item));
+  if (isTruncated(stopReason)) return { verdict: 'truncated', extracted: got.value, extraction: got.how, graderOutput: null };
+  if (got.value === null) return { verdict: 'no_answer', extracted: null, extraction: 'none', graderOutput: null };
+  return { verdict: got.value === item.choice ? 'correct' : 'incorrect', extracted: got.value, extraction: got.how, graderOutput: { expected: item.choice, got: got.value } };
 }

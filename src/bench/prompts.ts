@@ -65,7 +65,24 @@ export const writtenPrompt = definePrompt<BenchItem>({
   ],
 });
 
-export const BENCH_PROMPTS = { numeric: numericPrompt, code: codePrompt, written: writtenPrompt } as const;
+/** The letters of a multiple-choice item's options, in order: "ABCD" for four. */
+export function choiceLetters(item: Pick<BenchItem, 'options'>): string {
+  return (item.options ?? []).map((_o, i) => String.fromCharCode(65 + i)).join('');
+}
+
+export const choicePrompt = definePrompt<BenchItem>({
+  id: 'bench-choice',
+  version: '2026-12-07.1',
+  system: SYSTEM,
+  messages: (item) => [
+    {
+      role: 'user',
+      content: `${item.statement.trim()}\n\n${(item.options ?? []).map((o, i) => `${choiceLetters(item)[i]}. ${o}`).join('\n')}\n\nEnd your reply with one line of the form "Answer: <letter>" holding only the letter of the right option.`,
+    },
+  ],
+});
+
+export const BENCH_PROMPTS = { numeric: numericPrompt, code: codePrompt, written: writtenPrompt, choice: choicePrompt } as const;
 
 export function promptFor(item: BenchItem): PromptPayload {
   return BENCH_PROMPTS[item.kind].build(item);
@@ -76,12 +93,14 @@ export function promptVersions(): Record<string, string> {
 }
 
 /**
- * The offline provider's answer: a fixed baseline, not a model. Numeric items get the guess 0 and code items the
+ * The offline provider's answer: a fixed baseline, not a model. Numeric items get the guess 0, multiple-choice items
+ * the letter A, and code items the
  * starter code unchanged, so an offline run exercises the whole pipeline and scores what doing nothing scores.
  */
 export function offlineBaseline(item: BenchItem): string {
   if (item.kind === 'numeric') return 'Offline baseline: no model was called.\nAnswer: 0';
   if (item.kind === 'written') return 'Offline baseline: no model was called, so there is no written answer.';
+  if (item.kind === 'choice') return 'Offline baseline: no model was called.\nAnswer: A';
   return `Offline baseline: the starter code, unchanged.\n\n\`\`\`python\n${item.starter ?? ''}\n\`\`\``;
 }
 

@@ -179,6 +179,8 @@ export interface ItemRecord {
   errorMessage: string | null;
   stopReason: string | null;
   answeredBy: string | null;
+  /** The provider's fingerprint of the backend that answered; each new one is added to the run's provenance. */
+  fingerprint?: string | null;
 }
 
 /** What grading the item cost on top of the model's answer (a judge model's call), added to the run's spend. */
@@ -202,12 +204,13 @@ export interface ItemWrite {
  * Returns false when the fence failed.
  */
 export async function recordBenchItems(db: Queryable, fence: { runId: string; attempt: number; benchRunId: string }, writes: ItemWrite[]): Promise<boolean> {
-  const rows = writes.map(({ record: r, extra }) => ({
+  const rows = writes.map(({ record: r, extra }, ord) => ({
     item_id: r.itemId, sample: r.sample, item_hash: r.itemHash, kind: r.kind, topic: r.topic, prompt_id: r.promptId, prompt_version: r.promptVersion,
     prompt: r.prompt, response: r.response, reasoning: r.reasoning, extracted: r.extracted, extraction: r.extraction, verdict: r.verdict,
     grader_output: r.graderOutput, input_tokens: r.inputTokens, output_tokens: r.outputTokens, cached_tokens: r.cachedTokens,
     latency_ms: r.latencyMs === null ? null : Math.round(r.latencyMs), cost_usd: r.costUsd, attempts: r.attempts, error_kind: r.errorKind,
     error_message: r.errorMessage, stop_reason: r.stopReason, answered_by: r.answeredBy, extra_usd: extra.usd ?? 0, extra_tokens: extra.tokens,
+    fingerprint: r.fingerprint ?? null, ord,
   }));
   const { rows: out } = await db.query<{ fenced: boolean }>({
     name: 'bench_record_items',
@@ -216,7 +219,7 @@ export async function recordBenchItems(db: Queryable, fence: { runId: string; at
        SELECT * FROM jsonb_to_recordset($4::jsonb) AS x(item_id text, sample int, item_hash text, kind text, topic text, prompt_id text,
          prompt_version text, prompt text, response text, reasoning text, extracted text, extraction text, verdict text, grader_output jsonb,
          input_tokens int, output_tokens int, cached_tokens int, latency_ms int, cost_usd numeric, attempts int, error_kind text,
-         error_message text, stop_reason text, answered_by text, extra_usd numeric, extra_tokens bigint)
+         error_message text, stop_reason text, answered_by text, extra_usd numeric, extra_tokens bigint, fingerprint text, ord int)
      ),
      ins AS (
        INSERT INTO bench_items (bench_run_id, item_id, sample, item_hash, kind, topic, prompt_id, prompt_version, prompt, response,
@@ -233,9 +236,19 @@ export async function recordBenchItems(db: Queryable, fence: { runId: string; at
        SELECT coalesce(sum(coalesce(i.cost_usd, 0) + i.extra_usd), 0) AS usd, coalesce(sum(i.input_tokens + i.output_tokens + i.extra_tokens), 0) AS tokens
        FROM input i JOIN ins USING (item_id, sample)
      ),
+     fps AS (
+       SELECT jsonb_agg(to_jsonb(f.fingerprint) ORDER BY f.ord) AS list
+       FROM (SELECT i.fingerprint, min(i.ord) AS ord FROM input i JOIN ins USING (item_id, sample)
+             WHERE i.fingerprint IS NOT NULL
+               AND NOT coalesce((SELECT provenance->'fingerprints' FROM bench_runs WHERE id = $3), '[]'::jsonb) ? i.fingerprint
+             GROUP BY i.fingerprint) f
+     ),
      spend AS (
-       UPDATE bench_runs b SET spent_usd = b.spent_usd + added.usd, spent_tokens = b.spent_tokens + added.tokens, state = 'active', state_reason = NULL
-       FROM added WHERE b.id = $3 AND EXISTS (SELECT 1 FROM ins)
+       UPDATE bench_runs b SET spent_usd = b.spent_usd + added.usd, spent_tokens = b.spent_tokens + added.tokens, state = 'active', state_reason = NULL,
+         -- Provenance keeps every distinct system fingerprint the provider reported, in the order first seen.
+         provenance = CASE WHEN fps.list IS NULL THEN b.provenance
+           ELSE jsonb_set(b.provenance, '{fingerprints}', coalesce(b.provenance->'fingerprints', '[]'::jsonb) || fps.list) END
+       FROM added, fps WHERE b.id = $3 AND EXISTS (SELECT 1 FROM ins)
      )
      SELECT EXISTS (SELECT 1 FROM fence) AS fenced`,
     values: [fence.runId, fence.attempt, fence.benchRunId, JSON.stringify(rows)],

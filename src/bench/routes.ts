@@ -7,9 +7,14 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireUser } from '../auth/current-user.js';
 import { AppError } from '../errors.js';
-import { DATASET_NAMES, findDataset } from './dataset.js';
+import { priceText } from '../llm/models.js';
+import { BANK_DATASET, builtInDataset } from './dataset.js';
+import { listLatestDatasets } from './dataset-queries.js';
+import { datasetRoutes } from './dataset-routes.js';
+import { benchAccessRoutes } from './access-routes.js';
 import { CreateRunError, createRuns } from './create.js';
-import { benchItemPage, benchList, benchPage, cancelBench, comparePage, exportFile, itemsJsonl, requireBench, retryErrored, runSummary } from './service.js';
+import { benchUser, checkBenchAccess } from './guard.js';
+import { benchItemPage, benchList, benchPage, cancelBench, comparePage, exportFile, itemsJsonl, retryErrored, runSummary } from './service.js';
 
 interface IdParams {
   id: string;
@@ -37,18 +42,19 @@ export function formToInput(body: Record<string, unknown>): Record<string, unkno
   return out;
 }
 
-function newFormData(app: FastifyInstance) {
-  const bank = findDataset('bank')!;
+async function newFormData(app: FastifyInstance) {
+  const bank = builtInDataset();
+  const imported = await listLatestDatasets(app.deps.pool);
   return {
-    models: app.llm.providers().filter((p) => p.enabled).flatMap((p) => p.models.map((m) => ({ spec: `${p.name}/${m}`, paid: p.paid }))),
-    datasets: DATASET_NAMES,
-    kinds: [...new Set(bank.items.map((i) => i.kind))],
+    models: app.llm.providers().filter((p) => p.enabled).flatMap((p) => p.models.map((m) => ({ spec: `${p.name}/${m}`, paid: p.paid, price: priceText(m) }))),
+    datasets: [BANK_DATASET, ...imported.map((d) => d.name)],
+    kinds: [...new Set([...bank.items.map((i) => i.kind), ...imported.map((d) => d.shape)])],
     topics: [...new Set(bank.items.map((i) => i.topic))],
     maxRunCostUsd: app.deps.config.bench.maxRunCostUsd,
   };
 }
 
-const bench = (request: FastifyRequest) => requireBench(request.user);
+const bench = benchUser;
 
 /** A run id from the path: digits only, so it is safe in a redirect or a header; anything else is a 404. */
 function runIdOf(request: FastifyRequest<{ Params: IdParams }>): string {
@@ -58,9 +64,12 @@ function runIdOf(request: FastifyRequest<{ Params: IdParams }>): string {
 }
 
 export async function benchRoutes(app: FastifyInstance): Promise<void> {
+  checkBenchAccess(app);
   await benchPageRoutes(app);
   await benchActionRoutes(app);
   await benchApiRoutes(app);
+  await app.register(datasetRoutes);
+  await app.register(benchAccessRoutes);
 }
 
 async function benchPageRoutes(app: FastifyInstance): Promise<void> {
@@ -71,7 +80,7 @@ async function benchPageRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/bench/new', { preHandler: requireUser }, async (request, reply) => {
     bench(request);
-    return reply.view('pages/bench/new.njk', { ...newFormData(app), values: { ...FORM_DEFAULTS, models: [] }, errors: {} });
+    return reply.view('pages/bench/new.njk', { ...(await newFormData(app)), values: { ...FORM_DEFAULTS, models: [] }, errors: {} });
   });
 
   app.get('/bench/compare', { preHandler: requireUser }, async (request, reply) => {
@@ -141,7 +150,7 @@ async function benchActionRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       if (!(err instanceof CreateRunError)) throw err;
       const values = { ...FORM_DEFAULTS, ...body, models: list(body.models), kinds: list(body.kinds), topics: list(body.topics) };
-      return reply.code(400).view('pages/bench/new.njk', { ...newFormData(app), values, errors: { [err.field]: err.message } });
+      return reply.code(400).view('pages/bench/new.njk', { ...(await newFormData(app)), values, errors: { [err.field]: err.message } });
     }
   });
 }

@@ -1,6 +1,6 @@
 /**
- * What the benchmark pages and API read: access (admins; everyone else gets a 404, so run ids leak nothing), and view
- * models with the arithmetic done here, not in templates. No Fastify imports.
+ * What the benchmark pages and API read: a run is seen by its owner and by admins (anyone else gets a 404, so run ids
+ * leak nothing; who may use benchmarks at all is src/bench/access.ts), and view models with the arithmetic done here, not in templates. No Fastify imports.
  */
 import type { CurrentUser } from '../auth/current-user.js';
 import type pg from 'pg';
@@ -16,16 +16,6 @@ import { VERDICTS, type Verdict } from './grade.js';
 import { BENCH_RUN_KIND } from './kinds.js';
 import { countItemHistory, getBenchItem, getBenchRun, retireErroredItems, getBenchRuns, listBenchItems, listBenchItemsPage, listBenchRuns, type BenchRunRow, type ItemRow } from './queries.js';
 import { scoreRun, type RunScores } from './scores.js';
-
-/** Who may create and see benchmark runs: admins today. */
-export function canBench(user: CurrentUser | null): boolean {
-  return Boolean(user?.isAdmin);
-}
-
-export function requireBench(user: CurrentUser | null): CurrentUser {
-  if (!user || !canBench(user)) throw new AppError('not_found', 'Page not found');
-  return user;
-}
 
 async function benchFor(db: Queryable, id: string, user: CurrentUser): Promise<BenchRunRow> {
   const run = await getBenchRun(db, id);

@@ -11,6 +11,7 @@ import { parseForm } from '../web/forms.js';
 import { isHtmx } from '../web/htmx.js';
 import { diagnosticsEnabled } from '../web/security.js';
 import { listUsageToday, resetUsageToday, setUserCap, type UserUsageRow } from './budget-queries.js';
+import { priceText } from './models.js';
 import { PRICE_TABLE } from './prices.js';
 import { ALL_PROMPTS } from './prompts/index.js';
 import { providerCheckPrompt } from './prompts/provider-check.js';
@@ -41,7 +42,7 @@ export async function llmAdminRoutes(app: FastifyInstance): Promise<void> {
 
   const providersPage = (reply: FastifyReply, extra: Record<string, unknown> = {}) =>
     reply.view('pages/llm/providers.njk', {
-      providers: app.llm.providers(),
+      providers: app.llm.providers().map((p) => ({ ...p, modelInfo: p.models.map((id) => ({ id, price: priceText(id) })) })),
       testAllowed,
       priceTable: { version: PRICE_TABLE.version, checkedOn: PRICE_TABLE.checkedOn, source: PRICE_TABLE.source, models: Object.entries(PRICE_TABLE.models) },
       prompts: ALL_PROMPTS.map((p) => ({ id: p.id, version: p.version })),
@@ -50,6 +51,9 @@ export async function llmAdminRoutes(app: FastifyInstance): Promise<void> {
     });
 
   app.get('/admin/providers', async (_request, reply) => providersPage(reply));
+
+  // Listing models costs no tokens, so unlike the test button this is not gated on diagnostics.
+  app.post('/admin/providers/sync', async (_request, reply) => providersPage(reply, { syncResults: await app.llm.syncModels() }));
 
   app.post('/admin/providers/test', async (request, reply) => {
     if (!testAllowed) throw notFound();

@@ -15,6 +15,7 @@ import { fallbackNotice } from './errors.js';
 import { FEATURE_SETTINGS } from './features.js';
 import { ANTHROPIC } from './providers/anthropic.js';
 import { OFFLINE } from './providers/offline.js';
+import { loadModels, syncModels, type SyncResult } from './models.js';
 import { createDefaultRegistry, type ProviderRegistry } from './registry.js';
 import { defaultRetryPolicy } from './retry.js';
 import type { CompleteOptions, CompleteResult, InvokeRequest, InvokeResult, LlmLogger, ProviderRequest, ProviderStatus } from './types.js';
@@ -23,6 +24,10 @@ export interface Llm {
   complete(opts: CompleteOptions): Promise<CompleteResult>;
   invoke(providerName: string, request: InvokeRequest, signal?: AbortSignal): Promise<InvokeResult>;
   providers(): ProviderStatus[];
+  /** Asks each endpoint that lists its models, stores the list and makes those models callable (src/llm/models.ts). */
+  syncModels(): Promise<SyncResult[]>;
+  /** Makes the stored synced models callable in this process (the worker, at start and before a benchmark run). */
+  loadModels(): Promise<void>;
   /** ANTHROPIC_DAILY_TOKEN_CAP: every user's cap unless the operator set their own. */
   readonly defaultDailyCap: number;
 }
@@ -52,6 +57,8 @@ export function createLlm(deps: LlmDeps): Llm {
     complete: (opts) => complete(calls, opts, deps.reporter),
     invoke: (providerName, request, signal) => invoke(calls, providerName, request, signal),
     providers: () => registry.statuses(),
+    syncModels: () => syncModels(registry, deps.pool),
+    loadModels: () => loadModels(registry, deps.pool),
     defaultDailyCap,
   };
 }
@@ -107,6 +114,7 @@ async function invoke(calls: CallLifecycle, providerName: string, req: InvokeReq
       latencyMs: r.latencyMs,
       attempts: done.attempts,
       invocationId: ctx.invocationId,
+      fingerprint: r.fingerprint ?? null,
     };
   } catch (err) {
     if (!(err instanceof CallFailure)) throw err;

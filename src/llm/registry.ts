@@ -58,8 +58,13 @@ export class ProviderRegistry {
     return this.entries.has(name);
   }
 
+  /** The model list is read now, not at registration: a sync may have added models since. */
   statuses(): ProviderStatus[] {
-    return [...this.entries.values()].map((e) => e.status);
+    return [...this.entries.values()].map((e) => ({ ...e.status, models: e.provider.models() }));
+  }
+
+  entriesWithStatus(): { provider: LlmProvider; status: ProviderStatus }[] {
+    return [...this.entries.values()];
   }
 }
 

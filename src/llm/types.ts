@@ -63,6 +63,8 @@ export interface ProviderResponse {
   model: string;
   usage: TokenUsage;
   latencyMs: number;
+  /** The backend configuration that answered, where the API says (OpenAI's system_fingerprint). */
+  fingerprint?: string | null;
 }
 
 export interface ProviderCapabilities {
@@ -99,6 +101,10 @@ export interface LlmProvider {
   resolveModel(choice: ModelChoice): string;
   /** The list shown on /admin/providers. */
   models(): string[];
+  /** The endpoint's own list of models (OpenAI's GET /v1/models), where it has one. */
+  listModels?(signal: AbortSignal): Promise<{ id: string; ownedBy: string | null }[]>;
+  /** Makes these models callable too (synced ones); returns those that were new. */
+  addModels?(ids: string[]): string[];
   /** One attempt, no retries (the caller retries): throws LlmError on failure. */
   invoke(request: ProviderRequest, signal: AbortSignal): Promise<ProviderResponse>;
   /** The most this request can cost (worst-case input, full output), or null when the model has no price. */
@@ -171,6 +177,8 @@ export interface InvokeResult {
   latencyMs: number;
   attempts: number;
   invocationId: string;
+  /** ProviderResponse.fingerprint, null when the provider gave none. */
+  fingerprint: string | null;
 }
 
 /** Enough of pino (or Fastify's logger) for the structured events. */

@@ -15,6 +15,7 @@ export const ADMIN_PAGES: AdminPage[] = [
   { href: '/admin/workers', title: 'Workers', description: 'Live workers, what they hold, and queue depth by status.' },
   { href: '/admin/providers', title: 'LLM providers', description: 'Which providers are enabled and why; test one.' },
   { href: '/admin/usage', title: 'LLM usage', description: "Today's tokens per user; reset a day or set a cap." },
+  { href: '/admin/bench-access', title: 'Benchmark access', description: 'Grant or revoke benchmarks for users who are not admins.' },
   { href: '/admin/feedback', title: 'Feedback', description: 'What users wrote from the footer link; file it on GitHub.' },
   { href: '/admin/problem-reports', title: 'Problem reports', description: 'Reports of bad tests or unclear statements.' },
 ];

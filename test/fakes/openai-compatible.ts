@@ -28,6 +28,8 @@ export type OpenAiStep = { delayMs?: number } & (
       usage?: Partial<Usage>;
       finishReason?: string;
       model?: string;
+      /** system_fingerprint, absent unless given. */
+      fingerprint?: string;
     }
   | { type: 'rate_limited'; retryAfter?: string }
   | { type: 'unauthorized' }
@@ -44,7 +46,10 @@ export const openaiCompat = {
   error: (status: number, message?: string): OpenAiStep => ({ type: 'error', status, message }),
 };
 
-export type FakeOpenAiCompatible = ScriptedServer<OpenAiStep>;
+export type FakeOpenAiCompatible = ScriptedServer<OpenAiStep> & {
+  /** What GET /v1/models answers: these ids (default: none), or an error status. Requests to it are counted here. */
+  models: { ids: string[]; status?: number; requests: number };
+};
 
 const apiError = (res: ServerResponse, status: number, message: string, code: string, headers: Record<string, string> = {}) =>
   sendJson(res, status, { error: { message, type: code, code } }, headers);
@@ -74,6 +79,7 @@ function respond(step: Exclude<OpenAiStep, CommonStep>, req: RecordedRequest, re
         created: Math.floor(req.at / 1000),
         model: step.model ?? body.model,
         choices: [{ index: 0, message, finish_reason: step.finishReason ?? 'stop' }],
+        ...(step.fingerprint ? { system_fingerprint: step.fingerprint } : {}),
         usage: {
           prompt_tokens: u.prompt_tokens,
           completion_tokens: u.completion_tokens,
@@ -85,11 +91,20 @@ function respond(step: Exclude<OpenAiStep, CommonStep>, req: RecordedRequest, re
   }
 }
 
-export function startFakeOpenAiCompatible(): Promise<FakeOpenAiCompatible> {
-  return startScriptedServer<OpenAiStep>({
+export async function startFakeOpenAiCompatible(): Promise<FakeOpenAiCompatible> {
+  const models: FakeOpenAiCompatible['models'] = { ids: [], requests: 0 };
+  const server = await startScriptedServer<OpenAiStep>({
     matches: (method, path) => method === 'POST' && path === '/v1/chat/completions',
     respond,
     defaultStep: { type: 'completion' },
     basePath: '/v1',
+    aside(method, path, res) {
+      if (method !== 'GET' || path !== '/v1/models') return false;
+      models.requests++;
+      if (models.status) apiError(res, models.status, models.status === 401 ? 'Incorrect API key provided' : `error ${models.status}`, 'invalid_request_error');
+      else sendJson(res, 200, { object: 'list', data: models.ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake-org' })) });
+      return true;
+    },
   });
+  return Object.assign(server, { models });
 }

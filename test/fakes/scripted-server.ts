@@ -39,6 +39,8 @@ export interface Responder<Step> {
   defaultStep: Step;
   /** A prefix of the URL path the SDK is given (e.g. '/v1' for OpenAI-style clients). */
   basePath?: string;
+  /** Answers a request outside the script (e.g. a model list), without recording it or using a step; true if it did. */
+  aside?(method: string, path: string, res: ServerResponse): boolean;
 }
 
 export async function startScriptedServer<Step extends { type: string; delayMs?: number }>(responder: Responder<Step>): Promise<ScriptedServer<Step>> {
@@ -59,6 +61,7 @@ export async function startScriptedServer<Step extends { type: string; delayMs?:
       }
       const path = (req.url ?? '/').split('?')[0]!;
       const recorded: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, at: Date.now() };
+      if (responder.aside?.(recorded.method, path, res)) return;
       if (!responder.matches(recorded.method, path)) {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${path}` } }));
         return;

@@ -13,7 +13,9 @@ import { fromSdkError } from './sdk-errors.js';
 export const OPENAI_COMPATIBLE = 'openai-compatible';
 
 export function createOpenAiCompatibleProvider(config: Pick<Config, 'openaiCompat' | 'llm'>): LlmProvider {
-  const { baseUrl, apiKey, models } = config.openaiCompat;
+  const { baseUrl, apiKey } = config.openaiCompat;
+  // The configured models, then any the endpoint listed (src/llm/models.ts), in the order first seen.
+  const models = [...config.openaiCompat.models];
   let client: OpenAI | undefined;
   const getClient = () =>
     (client ??= new OpenAI({
@@ -63,6 +65,9 @@ export function createOpenAiCompatibleProvider(config: Pick<Config, 'openaiCompa
 
     models: () => [...models],
 
+    listModels: (signal: AbortSignal) => listEndpointModels(getClient(), signal),
+    addModels: (ids: string[]) => appendNew(models, ids),
+
     async invoke(request: ProviderRequest, signal: AbortSignal): Promise<ProviderResponse> {
       const started = performance.now();
       let completion: unknown;
@@ -92,6 +97,7 @@ function normalise(completion: unknown, request: ProviderRequest, latencyMs: num
     choices?: { message?: ChatChoiceMessage; finish_reason?: unknown }[];
     usage?: { prompt_tokens?: unknown; completion_tokens?: unknown; prompt_tokens_details?: { cached_tokens?: unknown } };
     model?: unknown;
+    system_fingerprint?: unknown;
   } | null;
   const choice = c && typeof c === 'object' && Array.isArray(c.choices) ? c.choices[0] : undefined;
   const text = choice?.message && typeof choice.message === 'object' ? answerText(choice.message) : null;
@@ -113,7 +119,26 @@ function normalise(completion: unknown, request: ProviderRequest, latencyMs: num
       cacheWriteTokens: 0,
     },
     latencyMs,
+    fingerprint: typeof c?.system_fingerprint === 'string' && c.system_fingerprint ? c.system_fingerprint : null,
   };
+}
+
+/** Adds the ids `list` lacks, in order; returns them. */
+function appendNew(list: string[], ids: string[]): string[] {
+  const added = [...new Set(ids)].filter((id) => id && !list.includes(id));
+  list.push(...added);
+  return added;
+}
+
+/** GET /v1/models, every page (the SDK follows the pagination). */
+async function listEndpointModels(client: OpenAI, signal: AbortSignal): Promise<{ id: string; ownedBy: string | null }[]> {
+  const out: { id: string; ownedBy: string | null }[] = [];
+  try {
+    for await (const m of client.models.list({ signal })) out.push({ id: m.id, ownedBy: typeof m.owned_by === 'string' ? m.owned_by : null });
+  } catch (err) {
+    throw toLlmError(err, signal);
+  }
+  return out;
 }
 
 function toLlmError(err: unknown, signal: AbortSignal): LlmError {

@@ -54,7 +54,7 @@ export async function startBenchWorker(db: TestDatabase, env: Record<string, str
   const config = testConfig(db, env);
   const log = pino({ level: 'silent' });
   const llm = createLlm({ config, pool: db.pool, logger: log });
-  const handler = createBenchRunHandler({ db: db.pool, llm, code: sandboxCodeGrader(grader), resolveItems: itemsOf, pausePollMs: config.bench.pausePollMs });
+  const handler = createBenchRunHandler({ db: db.pool, llm, code: sandboxCodeGrader(grader), resolveItems: (name, hash) => itemsOf(db.pool, name, hash), refreshModels: () => llm.loadModels(), pausePollMs: config.bench.pausePollMs });
   return startWorker({ pool: db.pool, databaseUrl: db.url, config: config.worker, registry: createRegistry([handler]), log, version: 'test' });
 }
 

@@ -109,7 +109,7 @@ describe('a scripted benchmark run', () => {
 });
 
 describe('access', () => {
-  it('is for admins: anyone else gets a 404 from the pages and the API', async () => {
+  it('is for admins and users granted access (access.test.ts): anyone else gets a 404 from the pages and the API', async () => {
     const user = await signIn(app, db);
     for (const url of ['/bench', '/bench/new', '/api/bench/runs/1']) {
       expect((await app.inject({ url, headers: { cookie: user.cookie } })).statusCode, url).toBe(404);
