@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueRun } from '../../src/runs/enqueue.js';
 import { getRun } from '../../src/runs/queries.js';
 import { buildTestApp } from '../helpers/app.js';
-import { signIn, type SignedIn } from '../helpers/auth.js';
+import { browserCookies, signIn, type SignedIn } from '../helpers/auth.js';
 import { launchChromium } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { killAll, spawnWorker, waitFor, type WorkerProcess } from '../integration/runs/helpers.js';
@@ -33,12 +33,7 @@ beforeAll(async () => {
   await w.ready(db.pool);
   browser = await launchChromium();
   context = await browser.newContext();
-  await context.addCookies(
-    alice.cookie.split('; ').map((pair) => {
-      const [name, ...rest] = pair.split('=');
-      return { name: name!, value: rest.join('='), url: base };
-    }),
-  );
+  await context.addCookies(browserCookies(alice, base));
 }, 120_000);
 
 afterAll(async () => {
@@ -81,9 +76,12 @@ describe('the run page in a browser', () => {
     }
     await waitFor(
       async () => {
+        // Status first, then the text: read the other way round, a swap landing between the two reads ends the wait
+        // on the finished status with only the text from before it seen (the flake this order removes).
+        const done = (await page.locator('#run-status').getAttribute('data-status')) === 'succeeded';
         const text = await progressText();
         if (text) seen.add(text);
-        return (await page.locator('#run-status').getAttribute('data-status')) === 'succeeded';
+        return done;
       },
       { what: 'the page to show the run succeeded', intervalMs: 100 },
     );
