@@ -94,10 +94,10 @@ describe('practising a problem in the browser', () => {
     expect(await page.locator('[data-run-status]').textContent()).toContain(`All ${visibleCount} visible tests passed.`);
   });
 
-  it('Submit shows the graded verdict and the review in place', { timeout: SLOW }, async () => {
+  it('Submit shows the graded verdict and the review in place', { timeout: 2 * SLOW }, async () => {
     await page.getByRole('button', { name: 'Submit', exact: true }).click();
     // The verdict slot first shows the attempt being graded, then swaps itself for the final result.
-    await page.locator('#verdict .attempt').waitFor({ timeout: 10_000 });
+    await page.locator('#verdict .attempt').waitFor({ timeout: SLOW });
     const final = page.locator('#verdict .attempt[data-final="true"]');
     await final.waitFor({ timeout: SLOW });
     expect(await final.getAttribute('data-attempt-status')).toBe('passed');
