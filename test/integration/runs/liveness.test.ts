@@ -15,13 +15,16 @@ describe('a worker whose LISTEN session drops', () => {
   it('keeps its run: nobody sweeps it, and it finishes on the first attempt', async () => {
     // A 30 s lease keeps the lease path out of it; a second worker is there to sweep and to take the run if it could.
     const env = { WORKER_CONCURRENCY: '1', WORKER_LEASE_MS: '30000' };
-    const [{ worker: holder }, { id: otherId }] = await Promise.all([start(env), start(env)]);
+    const both = await Promise.all([start(env), start(env)]);
 
     const { id } = await enqueueRun(db.pool, { kind: 'sleep', ownerId: null, payload: { ms: 9000, steps: 9 } });
     const owner = await waitFor(
       async () => (await db.pool.query(`SELECT lease_owner FROM runs WHERE id = $1 AND status = 'running'`, [id])).rows[0]?.lease_owner as string | undefined,
       { what: 'the run to start' },
     );
+    // Either worker may have claimed it: the one that did is the holder, the other the would-be sweeper.
+    const holder = both.find((w) => w.id === owner)!.worker;
+    const otherId = both.find((w) => w.id !== owner)!.id;
     // Drop the owner's LISTEN session (its liveness lock goes with it) and keep it from reconnecting, as a network
     // blip or a Postgres restart would: new connections to the database are refused meanwhile, while the open ones
     // (the workers' pools) go on. The window lasts until the owner has been refused a reconnect and the other worker
