@@ -14,7 +14,7 @@ import { killAll, spawnWorker, type WorkerProcess } from '../integration/runs/he
 import { bank, practiceApp } from '../integration/practice/helpers.js';
 import { STRICT_CSP } from './client-page.js';
 
-const SLOW = 120_000;
+const SLOW = 300_000; // bounds only a hang: a real worker grading on a loaded 2-core machine can take minutes
 // The client's strict policy, with inline styles allowed as the site's own policy does (htmx and CodeMirror insert
 // <style> elements; style injection cannot run code). Scripts stay 'self' only.
 const CSP = STRICT_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
