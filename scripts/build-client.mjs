@@ -1,4 +1,4 @@
-// Browser bundles: src/client/*.ts -> dist/public/*.js (served at /assets/), plus the Pyodide runtime files.
+// Browser code: src/client/*.ts -> dist/public/*.js (served at /assets/), plus the Pyodide runtime files.
 // Run by scripts/build.mjs after tsc. Incremental: nothing is rebuilt when every output is newer than every input,
 // so `npm start` stays fast. `--force` rebuilds anyway.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -81,10 +81,13 @@ const common = {
 async function buildBundles() {
   // Chunk names carry a content hash: start clean so old chunks (and their compressed copies) do not pile up.
   rmSync(join(outDir, 'chunks'), { recursive: true, force: true });
-  const [pages, worker] = await Promise.all([
+  const [pages, classic, worker] = await Promise.all([
     // Page scripts: ESM with splitting, so the Markdown renderer is a lazily imported chunk, paid for only when
     // someone opens a preview.
     esbuild.build({ ...common, entryPoints: ['editor', 'runner'].map((e) => join(clientDir, `${e}.ts`)), splitting: true }),
+    // The small scripts every page (page.ts) or every practice page (practice-page.ts) loads: classic deferred
+    // scripts, so they run in document order right after htmx and before it fires its first event.
+    esbuild.build({ ...common, entryPoints: ['page', 'practice-page'].map((e) => join(clientDir, `${e}.ts`)), format: 'iife' }),
     // The worker is built alone so it is one self-contained file (no chunk shared with the page). The Python runner
     // ships inside it as text, so the worker and the runner it expects never disagree.
     esbuild.build({
@@ -94,8 +97,9 @@ async function buildBundles() {
       define: { __PYODIDE_DOWNLOAD_BYTES__: String(pyodideDownloads.reduce((n, f) => n + statSync(join(pyodideSrc, f)).size, 0)) },
     }),
   ]);
-  const outputs = { ...pages.metafile.outputs, ...worker.metafile.outputs };
-  const inputs = [...new Set([...Object.keys(pages.metafile.inputs), ...Object.keys(worker.metafile.inputs)])];
+  const builds = [pages, classic, worker];
+  const outputs = Object.assign({}, ...builds.map((b) => b.metafile.outputs));
+  const inputs = [...new Set(builds.flatMap((b) => Object.keys(b.metafile.inputs)))];
   writeFileSync(stampFile, JSON.stringify({ outputs: Object.keys(outputs), inputs }, null, 1));
   return { outputs };
 }

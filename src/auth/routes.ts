@@ -4,11 +4,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
-import { LOCAL_OPERATOR_ID } from './access.js';
 import { ACCESS_COOKIE, clearSessionCookies, safeNext, sessionCookieOptions } from './cookies.js';
-import { upsertUser } from './queries.js';
 import type { AppSecrets } from './secrets.js';
-import { loginPage } from './sign-in.js';
+import { loginPage, recordLocalOperator } from './sign-in.js';
 import { revokeSupabaseSession } from './supabase.js';
 import { signLocalToken } from './tokens.js';
 
@@ -22,8 +20,7 @@ export async function authRoutes(app: FastifyInstance, opts: { secrets: AppSecre
 
   app.post<{ Body: { next?: string } }>('/login/local', async (request, reply) => {
     if (!app.auth.localSignInEnabled) throw new AppError('not_found', 'Page not found');
-    const operator = { id: LOCAL_OPERATOR_ID, email: 'operator@localhost', displayName: 'Local operator' };
-    await upsertUser(app.deps.pool, operator);
+    const operator = await recordLocalOperator(app.deps.pool);
     const token = await signLocalToken(opts.secrets.localKey, { sub: operator.id, email: operator.email, name: operator.displayName }, LOCAL_TTL_SECONDS);
     reply.setCookie(ACCESS_COOKIE, token, sessionCookieOptions(request, LOCAL_TTL_SECONDS));
     return reply.redirect(safeNext(request.body?.next), 303);

@@ -7,7 +7,8 @@
  */
 import type { Session } from '@supabase/supabase-js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { decideAccess, type AccessFacts } from './access.js';
+import type { Queryable } from '../db/pool.js';
+import { decideAccess, LOCAL_OPERATOR_ID, type AccessFacts } from './access.js';
 import { safeNext } from './cookies.js';
 import { upsertUser } from './queries.js';
 import { setSessionCookies, supabaseSignInEnabled } from './supabase.js';
@@ -63,4 +64,11 @@ export async function completeSignIn(
   reply.clearCookie(NEXT_COOKIE, { path: '/auth' });
   const decision = decideAccess(app.deps.config, token, accessFacts ? await accessFacts(token) : undefined);
   return reply.redirect(decision.allowed ? safeNext(next) : '/not-allowed', 303);
+}
+
+/** The local operator, the one user of local sign-in, recorded like any user who signs in. */
+export async function recordLocalOperator(db: Queryable): Promise<{ id: string; email: string; displayName: string }> {
+  const operator = { id: LOCAL_OPERATOR_ID, email: 'operator@localhost', displayName: 'Local operator' };
+  await upsertUser(db, operator);
+  return operator;
 }

@@ -10,13 +10,14 @@ import { notFound } from '../errors.js';
 import { parseForm } from '../web/forms.js';
 import { isHtmx } from '../web/htmx.js';
 import { diagnosticsEnabled } from '../web/security.js';
-import { listUsageToday, resetUsageToday, setUserCap, type UserUsageRow } from './budget-queries.js';
+import { listUsageToday, type UserUsageRow } from './budget-queries.js';
 import { priceText } from './models.js';
 import { PRICE_TABLE } from './prices.js';
 import { ALL_PROMPTS } from './prompts/index.js';
 import { providerCheckPrompt } from './prompts/provider-check.js';
 import { listRecentCalls } from './telemetry-queries.js';
 import type { CompleteResult } from './types.js';
+import { resetUserToday, setDailyCap } from './usage-service.js';
 import { usageView } from './usage-view.js';
 
 const MAX_CAP = 1_000_000_000;
@@ -116,7 +117,7 @@ function usageRoutes(app: FastifyInstance): void {
   app.post<{ Params: { userId: string } }>('/admin/usage/:userId/reset', async (request, reply) => {
     const { userId } = parseUser(request.params);
     await rowFor(userId);
-    await resetUsageToday(app.deps.pool, userId);
+    await resetUserToday(app.deps.pool, userId);
     request.log.info({ event: 'llm.usage_reset', userId, by: userOf(request).id }, 'llm.usage_reset');
     if (isHtmx(request)) return rowFragment(reply, await rowFor(userId), { flash: 'Day reset' });
     return reply.redirect('/admin/usage', 303);
@@ -132,7 +133,7 @@ function usageRoutes(app: FastifyInstance): void {
       if (isHtmx(request)) return rowFragment(reply, row, { error });
       return usagePage(reply, { [userId]: error });
     }
-    await setUserCap(app.deps.pool, userId, form.data.cap, userOf(request).id);
+    await setDailyCap(app.deps.pool, userId, form.data.cap, userOf(request).id);
     request.log.info({ event: 'llm.cap_set', userId, cap: form.data.cap, by: userOf(request).id }, 'llm.cap_set');
     if (isHtmx(request)) return rowFragment(reply, await rowFor(userId), { flash: 'Cap saved' });
     return reply.redirect('/admin/usage', 303);

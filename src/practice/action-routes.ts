@@ -10,8 +10,20 @@ import { parseForm } from '../web/forms.js';
 import { askAiHint, revealHint } from './hints.js';
 import { problemPageView, renderAttemptFragment } from './render.js';
 import { isHtmx, wantsFragment } from '../web/htmx.js';
-import { getProblem, giveUp, loadProblemPage, MAX_SUBMISSION_CHARS, selfAssess, submitAttempt, SubmissionError, type PracticeDeps, type RefusalCode } from './service.js';
-import { insertReport, saveDraft, saveNotes } from './state-queries.js';
+import {
+  getProblem,
+  giveUp,
+  keepDraft,
+  keepNotes,
+  loadProblemPage,
+  MAX_SUBMISSION_CHARS,
+  reportProblem,
+  selfAssess,
+  submitAttempt,
+  SubmissionError,
+  type PracticeDeps,
+  type RefusalCode,
+} from './service.js';
 
 type SlugRequest = FastifyRequest<{ Params: { slug: string }; Body: Record<string, unknown> | undefined }>;
 
@@ -69,7 +81,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
       if (!(err instanceof SubmissionError)) throw err;
       if (!wantsFragment(request) && err.refusal) {
         // Post/redirect/get: the text becomes the draft and the page names the refusal, so a reload never re-posts.
-        await saveDraft(pool, user.id, request.params.slug, text);
+        await keepDraft(pool, user.id, request.params.slug, text);
         return back(reply, request.params.slug, err.field === 'answer' ? '#answer' : '#code', REFUSED_QUERY[err.refusal]);
       }
       reply.code(422);
@@ -97,9 +109,9 @@ export async function actionRoutes(app: FastifyInstance, opts: { deps: PracticeD
 }
 
 /** What is in the editor is kept whenever the user acts on the page, so an action never loses their text. */
-async function keepDraft(pool: PracticeDeps['pool'], request: SlugRequest): Promise<void> {
+async function keepEditorText(pool: PracticeDeps['pool'], request: SlugRequest): Promise<void> {
   const text = editorText(request.body);
-  if (text !== undefined && text.length <= MAX_SUBMISSION_CHARS) await saveDraft(pool, userOf(request).id, request.params.slug, text);
+  if (text !== undefined && text.length <= MAX_SUBMISSION_CHARS) await keepDraft(pool, userOf(request).id, request.params.slug, text);
 }
 
 /** Drafts, hints and giving up: same hooks as the other actions (registered from there). */
@@ -113,23 +125,23 @@ function draftAndHintRoutes(app: FastifyInstance, deps: PracticeDeps): void {
     if (text.length > MAX_SUBMISSION_CHARS) {
       return reply.code(413).send({ error: { code: 'payload_too_large', message: `Drafts are limited to ${MAX_SUBMISSION_CHARS} characters.` } });
     }
-    const savedAt = await saveDraft(pool, userOf(request).id, request.params.slug, text);
+    const savedAt = await keepDraft(pool, userOf(request).id, request.params.slug, text);
     if (!isHtmx(request) && (request.headers.accept ?? '').includes('text/html')) return back(reply, request.params.slug, '', '?saved=1');
     return reply.send({ ok: true, savedAt: savedAt.toISOString() });
   });
 
   app.post('/problems/:slug/hints', async (request: SlugRequest, reply) => {
     const problem = getProblem(bank, request.params.slug);
-    await keepDraft(pool, request);
+    await keepEditorText(pool, request);
     const hints = await revealHint(pool, userOf(request).id, problem);
-    // The hint just revealed takes keyboard focus (public/js/app.js), so it is read out and Tab continues from it.
+    // The hint just revealed takes keyboard focus (src/client/page.ts), so it is read out and Tab continues from it.
     if (wantsFragment(request)) return reply.view('partials/practice/hints.njk', { problem, hints, justAdded: 'canned' });
     return back(reply, problem.slug, '#hints');
   });
 
   app.post('/problems/:slug/hints/ai', async (request: SlugRequest, reply) => {
     const problem = getProblem(bank, request.params.slug);
-    await keepDraft(pool, request);
+    await keepEditorText(pool, request);
     const { hints, kept } = await askAiHint({ db: pool, llm: deps.llm }, { userId: userOf(request).id, problem, code: editorText(request.body) ?? '' });
     if (wantsFragment(request)) return reply.view('partials/practice/hints.njk', { problem, hints, justAdded: 'ai' });
     if (kept) return back(reply, problem.slug, '#hints');
@@ -140,7 +152,7 @@ function draftAndHintRoutes(app: FastifyInstance, deps: PracticeDeps): void {
 
   app.post('/problems/:slug/give-up', async (request: SlugRequest, reply) => {
     getProblem(bank, request.params.slug);
-    await keepDraft(pool, request);
+    await keepEditorText(pool, request);
     // Cannot be undone: without the confirming button's confirm=yes, show the confirmation instead of giving up.
     if (request.body?.confirm !== 'yes') return back(reply, request.params.slug, '#give-up', '?give-up=confirm');
     await giveUp(pool, bank, userOf(request).id, request.params.slug);
@@ -161,7 +173,7 @@ function noteAndReportRoutes(app: FastifyInstance, deps: PracticeDeps): void {
       const page = await loadProblemPage(pool, bank, userOf(request).id, problem.slug);
       return problemPageView(reply, { ...page, state: { ...page.state, notes: String(form.values.notes ?? '') }, errors: { notes: form.errors.notes } });
     }
-    await saveNotes(pool, userOf(request).id, problem.slug, form.data.notes);
+    await keepNotes(pool, userOf(request).id, problem.slug, form.data.notes);
     if (wantsFragment(request)) return reply.view('partials/practice/notes.njk', { problem, notes: form.data.notes, saved: true });
     return back(reply, problem.slug, '#notes');
   });
@@ -176,7 +188,7 @@ function noteAndReportRoutes(app: FastifyInstance, deps: PracticeDeps): void {
       const page = await loadProblemPage(pool, bank, userOf(request).id, problem.slug);
       return problemPageView(reply, { ...page, report });
     }
-    await insertReport(pool, { userId: userOf(request).id, slug: problem.slug, versionHash: problem.hash, ...form.data });
+    await reportProblem(pool, userOf(request).id, problem, form.data);
     request.log.info({ slug: problem.slug, category: form.data.category }, 'problem reported');
     if (wantsFragment(request)) return reply.view('partials/practice/report.njk', { problem, report: { sent: true }, categories: REPORT_CATEGORIES });
     return back(reply, problem.slug, '#report', '?reported=1');

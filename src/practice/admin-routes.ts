@@ -4,9 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../auth/current-user.js';
-import { AppError } from '../errors.js';
-import type { PracticeDeps } from './service.js';
-import { listReports, resolveReport } from './state-queries.js';
+import { closeReport, type PracticeDeps } from './service.js';
+import { listReports } from './state-queries.js';
 
 export async function adminRoutes(app: FastifyInstance, opts: { deps: PracticeDeps }): Promise<void> {
   const { pool } = opts.deps;
@@ -18,8 +17,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { deps: PracticeDe
   });
 
   app.post<{ Params: { id: string } }>('/admin/problem-reports/:id/resolve', async (request, reply) => {
-    if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) throw new AppError('not_found', 'Report not found');
-    await resolveReport(pool, request.params.id);
+    await closeReport(pool, request.params.id);
     return reply.redirect('/admin/problem-reports', 303);
   });
 }

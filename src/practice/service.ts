@@ -19,7 +19,7 @@ import {
   type AttemptRow,
 } from './queries.js';
 import { checkNumeric, parseNumericAnswer, type RubricScore } from './scoring.js';
-import { getUserProblemState, resetHints, saveDraft, type UserProblemState } from './state-queries.js';
+import { getUserProblemState, insertReport, resetHints, resolveReport, saveDraft, saveNotes, type UserProblemState } from './state-queries.js';
 
 export const MAX_SUBMISSION_CHARS = 100_000;
 
@@ -173,4 +173,23 @@ export async function selfAssess(db: Queryable, userId: string, slug: string, at
   const assessment = { ticks, covered: ticks.filter(Boolean).length, total, at: new Date().toISOString() };
   await recordSelfAssessment(db, userId, attempt.id, assessment);
   return { ...attempt, selfAssessment: assessment };
+}
+
+/** Keeps the user's text as the problem's draft (autosave, Save draft, and before any other action); returns when. */
+export function keepDraft(db: Queryable, userId: string, slug: string, text: string): Promise<Date> {
+  return saveDraft(db, userId, slug, text);
+}
+
+export async function keepNotes(db: Queryable, userId: string, slug: string, notes: string): Promise<void> {
+  await saveNotes(db, userId, slug, notes);
+}
+
+/** A report about a problem, for the operator; it names the problem's version, which may change before it is read. */
+export function reportProblem(db: Queryable, userId: string, problem: Problem, report: { category: string; body: string }): Promise<string> {
+  return insertReport(db, { userId, slug: problem.slug, versionHash: problem.hash, ...report });
+}
+
+export async function closeReport(db: Queryable, reportId: string): Promise<void> {
+  if (!/^[0-9a-f-]{36}$/i.test(reportId)) throw new AppError('not_found', 'Report not found');
+  await resolveReport(db, reportId);
 }

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anthropic, FAKE_ANTHROPIC_KEY, startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic.js';
-import { signIn } from '../helpers/auth.js';
+import { browserCookies, signIn } from '../helpers/auth.js';
 import { buildTestApp } from '../helpers/app.js';
 import { launchChromium } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/db.js';
@@ -32,12 +32,7 @@ afterAll(async () => {
 async function adminPage() {
   const admin = await signIn(app, db, { admin: true });
   const context = await browser.newContext();
-  await context.addCookies(
-    admin.cookie.split('; ').map((pair) => {
-      const [name, ...value] = pair.split('=');
-      return { name: name!, value: value.join('='), url: base };
-    }),
-  );
+  await context.addCookies(browserCookies(admin, base));
   return context.newPage();
 }
 

@@ -35,12 +35,7 @@ describe('/admin/ops in a browser', () => {
   it('shows every section to the operator, under the CSP', async () => {
     const admin = await signIn(app, db, { admin: true });
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    await context.addCookies(
-      admin.cookie.split('; ').map((c) => {
-        const [name, ...rest] = c.split('=');
-        return { name: name!, value: rest.join('='), url: base };
-      }),
-    );
+    await context.addCookies(browserCookies(admin, base));
     const page = await context.newPage();
     const violations: string[] = [];
     page.on('console', (m) => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueRun } from '../../src/runs/enqueue.js';
 import { getRun } from '../../src/runs/queries.js';
 import { buildTestApp } from '../helpers/app.js';
-import { signIn, type SignedIn } from '../helpers/auth.js';
+import { browserCookies, signIn, type SignedIn } from '../helpers/auth.js';
 import { launchChromium } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { killAll, spawnWorker, waitFor, type WorkerProcess } from '../integration/runs/helpers.js';
@@ -33,12 +33,7 @@ beforeAll(async () => {
   await w.ready(db.pool);
   browser = await launchChromium();
   context = await browser.newContext();
-  await context.addCookies(
-    alice.cookie.split('; ').map((pair) => {
-      const [name, ...rest] = pair.split('=');
-      return { name: name!, value: rest.join('='), url: base };
-    }),
-  );
+  await context.addCookies(browserCookies(alice, base));
 }, 120_000);
 
 afterAll(async () => {
@@ -58,20 +53,22 @@ function countRequests(page: Page, path: string): () => number {
 
 describe('the run page in a browser', () => {
   it('shows live progress until the run finishes, then stops polling', async () => {
-    const { id } = await enqueueRun(db.pool, { kind: 'sleep', ownerId: alice.user.id, payload: { ms: 4000, steps: 8 } });
+    const { id } = await enqueueRun(db.pool, { kind: 'sleep', ownerId: alice.user.id, payload: { ms: 8000, steps: 8 } });
+    // Once the run is part-way, hold its row: the worker's next progress write waits on it, so the run stays live
+    // (not finished) for as long as the page takes to open and poll -- on a machine of any speed. Opening the page
+    // first and hoping the run outlasts it fails on a busy machine (the page then only ever sees 8 / 8).
+    await waitFor(async () => ((await getRun(db.pool, id))?.progress?.done ?? 0) >= 1, { what: 'the run to be part-way' });
+    const hold = await db.pool.connect();
     const page = await context.newPage();
     const polls = countRequests(page, `/runs/${id}/status`);
-    await page.goto(`${base}/runs/${id}`);
     const seen = new Set<string>();
     const progressText = async () => (await page.locator('[data-progress-text]').first().textContent())?.replace(/\s+/g, ' ').trim() ?? '';
-    await waitFor(async () => /^[1-7] \/ 8/.test(await progressText()), { what: 'the page to show the run part-way', intervalMs: 100 });
-    seen.add(await progressText());
-    // Hold the run's row: the worker's next progress write waits on it, so the run is live (not finished) for as
-    // long as the test needs to see the page poll -- on a machine of any speed.
-    const hold = await db.pool.connect();
     try {
       await hold.query('BEGIN');
       await hold.query('SELECT 1 FROM runs WHERE id = $1 FOR UPDATE', [id]);
+      await page.goto(`${base}/runs/${id}`);
+      await waitFor(async () => /^[1-7] \/ 8/.test(await progressText()), { what: 'the page to show the run part-way', intervalMs: 100 });
+      seen.add(await progressText());
       const before = polls();
       await waitFor(async () => polls() >= before + 3, { what: 'three polls while the run is live', intervalMs: 100 });
       expect((await getRun(db.pool, id))?.status).toBe('running');
@@ -81,16 +78,19 @@ describe('the run page in a browser', () => {
     }
     await waitFor(
       async () => {
+        // Status first, then the text: read the other way round, a swap landing between the two reads ends the wait
+        // on the finished status with only the text from before it seen (the flake this order removes).
+        const done = (await page.locator('#run-status').getAttribute('data-status')) === 'succeeded';
         const text = await progressText();
         if (text) seen.add(text);
-        return (await page.locator('#run-status').getAttribute('data-status')) === 'succeeded';
+        return done;
       },
       { what: 'the page to show the run succeeded', intervalMs: 100 },
     );
     // A part-way progress state was shown while the page was open, then the final one.
     expect([...seen].some((t) => /^[1-7] \/ 8/.test(t))).toBe(true);
     expect([...seen].some((t) => /^8 \/ 8/.test(t))).toBe(true);
-    expect(await page.locator('[data-run-result]').textContent()).toContain('Slept 4000 ms in 8 steps');
+    expect(await page.locator('[data-run-result]').textContent()).toContain('Slept 8000 ms in 8 steps');
     expect(await page.locator('progress').getAttribute('value')).toBe('100');
     expect(polls()).toBeGreaterThan(2);
     // The terminal fragment has no hx-trigger: no further requests over three polling periods.

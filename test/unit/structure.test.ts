@@ -1,6 +1,7 @@
 /**
  * The layout rules of docs/development.md, checked against the source: SQL only in *queries.ts files and src/db/,
- * no function over 80 lines in src/ and worker/, and the "may import" column of the layout map. The map is read
+ * routes write through services (no *routes.ts file imports a query that changes a table), no function over 80
+ * lines in src/ and worker/, and the "may import" column of the layout map. The map is read
  * from the document itself, so the picture and the check cannot drift apart.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -59,6 +60,67 @@ describe('SQL lives in *queries.ts files and src/db/', () => {
   it('no other file holds SQL text or runs a query', () => {
     const offenders = SERVER_FILES.filter((f) => !sqlAllowed(f)).flatMap((f) => sqlIn(parse(f)).map((hit) => `${f} ${hit}`));
     expect(offenders).toEqual([]);
+  });
+});
+
+// --- Routes write through services -------------------------------------------------------------------------
+
+/** A statement that changes a table, anywhere in a string or template literal. */
+const WRITE_SQL = /\b(INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b/i;
+
+/** The names of the exported functions in a queries file whose SQL changes a table. */
+function writingQueries(source: ts.SourceFile): Set<string> {
+  const writes = (node: ts.Node): boolean => {
+    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && WRITE_SQL.test(node.text)) return true;
+    if (ts.isTemplateExpression(node) && WRITE_SQL.test([node.head.text, ...node.templateSpans.map((sp) => sp.literal.text)].join(' '))) return true;
+    return ts.forEachChild(node, writes) ?? false;
+  };
+  const out = new Set<string>();
+  for (const st of source.statements) {
+    const exported = ts.canHaveModifiers(st) && ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    if (!exported) continue;
+    if (ts.isFunctionDeclaration(st) && st.name && writes(st)) out.add(st.name.text);
+    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && writes(d)) out.add(d.name.text);
+  }
+  return out;
+}
+
+/** `routes file imports name from queries file` for every write query a *routes.ts file imports. */
+function routeWrites(routeFiles: string[], parsed: (file: string) => ts.SourceFile): string[] {
+  const out: string[] = [];
+  for (const file of routeFiles) {
+    for (const st of parsed(file).statements) {
+      if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !st.moduleSpecifier.text.startsWith('.')) continue;
+      const target = relative(projectRoot, normalize(join(projectRoot, dirname(file), st.moduleSpecifier.text))).replace(/\.js$/, '.ts');
+      if (!target.endsWith('queries.ts')) continue;
+      const names = st.importClause?.namedBindings && ts.isNamedImports(st.importClause.namedBindings) ? st.importClause.namedBindings.elements : [];
+      const writers = writingQueries(parsed(target));
+      for (const n of names) if (writers.has((n.propertyName ?? n.name).text)) out.push(`${file} imports ${(n.propertyName ?? n.name).text} from ${target}`);
+    }
+  }
+  return out;
+}
+
+describe('routes write through services (docs/development.md)', () => {
+  it('the check finds a route importing a write query, and lets a read through', () => {
+    const toy = new Map(
+      Object.entries({
+        'src/x/routes.ts': "import { listThings, saveThing } from './queries.js';\nimport { other } from './service.js';",
+        'src/x/queries.ts': [
+          'export async function listThings(db) { return db.query(`SELECT * FROM things`); }',
+          'export async function saveThing(db, id) { await db.query(`UPDATE things SET seen = true WHERE id = ${1}`, [id]); }',
+          "export const dropThing = (db) => db.query('DELETE FROM things');",
+        ].join('\n'),
+      }).map(([f, text]) => [f, ts.createSourceFile(f, text, ts.ScriptTarget.Latest, true)]),
+    );
+    expect(routeWrites(['src/x/routes.ts'], (f) => toy.get(f)!)).toEqual(['src/x/routes.ts imports saveThing from src/x/queries.ts']);
+    expect([...writingQueries(toy.get('src/x/queries.ts')!)]).toEqual(['saveThing', 'dropThing']);
+  });
+
+  it('no *routes.ts file imports a query that writes', () => {
+    const routes = SERVER_FILES.filter((f) => f.endsWith('routes.ts'));
+    expect(routes.length).toBeGreaterThan(10);
+    expect(routeWrites(routes, parse)).toEqual([]);
   });
 });
 

@@ -3,40 +3,27 @@
  * time, notes, reports that reach the operator, giving up, and submitting (numeric answers checked at once;
  * code queued for the worker, with the page saying so when no worker is running).
  */
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn, type SignedIn } from '../../helpers/auth.js';
-import { useTestDatabase } from '../../helpers/db.js';
-import { firstOfKind, form, practiceApp } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { signIn } from '../../helpers/auth.js';
+import { firstOfKind, form, usePracticeApp } from './helpers.js';
 
-const db = useTestDatabase();
-let app: FastifyInstance;
-let user: SignedIn;
-
-beforeAll(async () => {
-  app = await practiceApp(db);
-  user = await signIn(app, db);
-});
-afterAll(() => app?.close());
+const t = usePracticeApp();
+const { db, post } = t;
 
 const code = firstOfKind('code');
 const numeric = firstOfKind('numeric');
 const written = firstOfKind('written');
-const get = (url: string, who = user) => app.inject({ url, headers: { cookie: who.cookie } });
-const post = (url: string, fields: Record<string, string>, extra: Record<string, string> = {}, who = user) => {
-  const f = form(fields);
-  return app.inject({ method: 'POST', url, payload: f.payload, headers: { ...f.headers, ...who.headers, ...extra } });
-};
+const get = (url: string, who = t.user) => t.get(url, {}, who);
 const htmx = { 'hx-request': 'true' };
 
 describe('drafts', () => {
   it('a draft saved by autosave comes back after a reload', async () => {
     const text = 'def softmax(xs):\n    # my work in progress <keep>\n    return xs\n';
-    const res = await app.inject({
+    const res = await t.app.inject({
       method: 'POST',
       url: `/problems/${code.slug}/draft`,
       payload: { code: text },
-      headers: { ...user.headers, accept: 'application/json' },
+      headers: { ...t.user.headers, accept: 'application/json' },
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().ok).toBe(true);
@@ -54,20 +41,20 @@ describe('drafts', () => {
   });
 
   it('drafts are private to their user', async () => {
-    const other = await signIn(app, db);
+    const other = await signIn(t.app, db);
     expect((await get(`/problems/${code.slug}`, other)).body).not.toContain('my work in progress');
   });
 
   it('refuses a draft without text and one over the limit, with a reason', async () => {
-    const empty = await app.inject({ method: 'POST', url: `/problems/${code.slug}/draft`, payload: {}, headers: user.headers });
+    const empty = await t.app.inject({ method: 'POST', url: `/problems/${code.slug}/draft`, payload: {}, headers: t.user.headers });
     expect(empty.statusCode).toBe(400);
     expect(empty.json().error.message).toMatch(/code/);
-    const big = await app.inject({ method: 'POST', url: `/problems/${code.slug}/draft`, payload: { code: 'x'.repeat(100_001) }, headers: user.headers });
+    const big = await t.app.inject({ method: 'POST', url: `/problems/${code.slug}/draft`, payload: { code: 'x'.repeat(100_001) }, headers: t.user.headers });
     expect(big.statusCode).toBe(413);
   });
 
   it('needs the CSRF token', async () => {
-    const res = await app.inject({ method: 'POST', url: `/problems/${code.slug}/draft`, payload: { code: 'x' }, headers: { cookie: user.cookie } });
+    const res = await t.app.inject({ method: 'POST', url: `/problems/${code.slug}/draft`, payload: { code: 'x' }, headers: { cookie: t.user.cookie } });
     expect(res.statusCode).toBe(403);
   });
 });
@@ -112,7 +99,7 @@ describe('submitting', () => {
     const right = await post(`/problems/${numeric.slug}/submit`, { answer: String(numeric.answer! + numeric.tolerance! / 2) }, htmx);
     expect(right.body).toContain('Correct');
     expect(right.body).toContain('hx-swap-oob="true"');
-    const { rows } = await db.pool.query(`SELECT status, hints_used, ai_hints_used FROM attempts WHERE user_id = $1 AND slug = $2 ORDER BY created_at`, [user.user.id, numeric.slug]);
+    const { rows } = await db.pool.query(`SELECT status, hints_used, ai_hints_used FROM attempts WHERE user_id = $1 AND slug = $2 ORDER BY created_at`, [t.user.user.id, numeric.slug]);
     expect(rows).toEqual([
       { status: 'failed', hints_used: 1, ai_hints_used: 1 },
       { status: 'passed', hints_used: 1, ai_hints_used: 1 },
@@ -143,7 +130,7 @@ describe('submitting', () => {
     expect(res.body).toMatch(/hx-trigger="every 1s"/);
     const { rows } = await db.pool.query(
       `SELECT a.status, r.kind, r.status AS run_status, r.payload FROM attempts a JOIN runs r ON r.id = a.run_id WHERE a.user_id = $1 AND a.slug = $2`,
-      [user.user.id, code.slug],
+      [t.user.user.id, code.slug],
     );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 'pending', kind: 'grade-attempt', run_status: 'queued' });
@@ -154,7 +141,7 @@ describe('submitting', () => {
   });
 
   it('an attempt whose grading run ended without a verdict is marked "not graded" and does not haunt the page', async () => {
-    const { rows } = await db.pool.query(`SELECT run_id::text AS "runId" FROM attempts WHERE user_id = $1 AND slug = $2`, [user.user.id, code.slug]);
+    const { rows } = await db.pool.query(`SELECT run_id::text AS "runId" FROM attempts WHERE user_id = $1 AND slug = $2`, [t.user.user.id, code.slug]);
     expect((await post(`/runs/${rows[0].runId}/cancel`, {})).statusCode).toBeLessThan(400);
     const page = await get(`/problems/${code.slug}`);
     expect(page.body).toContain('>not graded</span>');
@@ -174,7 +161,7 @@ describe('submitting', () => {
     const page = await get(res.headers.location as string);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<meta http-equiv="refresh" content="3">');
-    const stranger = await signIn(app, db);
+    const stranger = await signIn(t.app, db);
     expect((await get(res.headers.location as string, stranger)).statusCode).toBe(404);
   });
 
@@ -194,7 +181,7 @@ describe('giving up, notes and reports', () => {
     const confirm = await get(first.headers.location as string);
     expect(confirm.body).toMatch(/<details open>\s*<summary>Give up and show the solution<\/summary>/);
     expect(confirm.body).not.toContain('What a strong answer covers');
-    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM attempts WHERE user_id = $1 AND slug = $2 AND status = 'gave_up'`, [user.user.id, p.slug]);
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM attempts WHERE user_id = $1 AND slug = $2 AND status = 'gave_up'`, [t.user.user.id, p.slug]);
     expect(rows[0].n).toBe(0);
 
     const res = await post(`/problems/${p.slug}/give-up`, { confirm: 'yes' });
@@ -220,7 +207,7 @@ describe('giving up, notes and reports', () => {
     expect((await get(good.headers.location as string)).body).toContain('your report was sent to the operator');
 
     expect((await get('/admin/problem-reports')).statusCode).toBe(404);
-    const admin = await signIn(app, db, { admin: true });
+    const admin = await signIn(t.app, db, { admin: true });
     const list = await get('/admin/problem-reports', admin);
     expect(list.statusCode).toBe(200);
     expect(list.body).toContain('test_empty_input expects [] but the statement says None');
@@ -233,7 +220,7 @@ describe('giving up, notes and reports', () => {
   it('reports reach the operator, so they are rate limited per IP like feedback', async () => {
     const f = form({ category: 'unclear-statement', body: 'The statement does not say what to return for an empty list.' });
     const report = () =>
-      app.inject({ method: 'POST', url: `/problems/${code.slug}/report`, remoteAddress: '192.0.2.77', headers: { ...f.headers, ...user.headers }, payload: f.payload });
+      t.app.inject({ method: 'POST', url: `/problems/${code.slug}/report`, remoteAddress: '192.0.2.77', headers: { ...f.headers, ...t.user.headers }, payload: f.payload });
     const statuses: number[] = [];
     for (let i = 0; i < 21; i++) statuses.push((await report()).statusCode);
     expect(statuses.slice(0, 20)).toEqual(Array(20).fill(303));

@@ -1,28 +1,16 @@
 /**
  * The problem list and problem pages, as a signed-in user sees them with and without htmx.
  */
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn, type SignedIn } from '../../helpers/auth.js';
-import { useTestDatabase } from '../../helpers/db.js';
-import { bank, firstOfKind, practiceApp } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { bank, firstOfKind, usePracticeApp } from './helpers.js';
 
-const db = useTestDatabase();
-let app: FastifyInstance;
-let user: SignedIn;
-
-beforeAll(async () => {
-  app = await practiceApp(db);
-  user = await signIn(app, db);
-});
-afterAll(() => app?.close());
-
-const get = (url: string, headers: Record<string, string> = {}) => app.inject({ url, headers: { cookie: user.cookie, ...headers } });
+const t = usePracticeApp();
+const { get } = t;
 const slugsIn = (html: string) => [...html.matchAll(/<tr data-slug="([^"]+)"/g)].map((m) => m[1]);
 
 describe('/problems', () => {
   it('sends a signed-out visitor to sign in', async () => {
-    const res = await app.inject('/problems');
+    const res = await t.app.inject('/problems');
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toBe('/login?next=%2Fproblems');
   });

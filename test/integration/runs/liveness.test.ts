@@ -4,34 +4,31 @@
  * its pool, takes the same lock again, and finishes the run on its first attempt.
  */
 import pg from 'pg';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { enqueueRun } from '../../../src/runs/enqueue.js';
 import { getRun, getRunEvents } from '../../../src/runs/queries.js';
-import { useTestDatabase } from '../../helpers/db.js';
-import { killAll, spawnWorker, waitFor, type WorkerProcess } from './helpers.js';
+import { useWorkers, waitFor } from './helpers.js';
 
-const db = useTestDatabase();
-const all: WorkerProcess[] = [];
-afterAll(() => killAll(all));
+const { db, start } = useWorkers();
 
 describe('a worker whose LISTEN session drops', () => {
   it('keeps its run: nobody sweeps it, and it finishes on the first attempt', async () => {
     // A 30 s lease keeps the lease path out of it; a second worker is there to sweep and to take the run if it could.
     const env = { WORKER_CONCURRENCY: '1', WORKER_LEASE_MS: '30000' };
-    const holder = spawnWorker(db.url, env);
-    const other = spawnWorker(db.url, env);
-    all.push(holder, other);
-    await holder.ready(db.pool);
-    await other.ready(db.pool);
+    const both = await Promise.all([start(env), start(env)]);
 
     const { id } = await enqueueRun(db.pool, { kind: 'sleep', ownerId: null, payload: { ms: 9000, steps: 9 } });
     const owner = await waitFor(
       async () => (await db.pool.query(`SELECT lease_owner FROM runs WHERE id = $1 AND status = 'running'`, [id])).rows[0]?.lease_owner as string | undefined,
       { what: 'the run to start' },
     );
-    // Drop the owner's LISTEN session (its liveness lock goes with it) and keep it from reconnecting for 4 s, as a
-    // network blip or a Postgres restart would: new connections to the database are refused meanwhile, while the
-    // open ones (the workers' pools) go on.
+    // Either worker may have claimed it: the one that did is the holder, the other the would-be sweeper.
+    const holder = both.find((w) => w.id === owner)!.worker;
+    const otherId = both.find((w) => w.id !== owner)!.id;
+    // Drop the owner's LISTEN session (its liveness lock goes with it) and keep it from reconnecting, as a network
+    // blip or a Postgres restart would: new connections to the database are refused meanwhile, while the open ones
+    // (the workers' pools) go on. The window lasts until the owner has been refused a reconnect and the other worker
+    // has swept at least once with the lock missing: the events this test is about, however long they take.
     const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
     await admin.connect();
     try {
@@ -44,7 +41,8 @@ describe('a worker whose LISTEN session drops', () => {
         [owner],
       );
       expect(rows).toEqual([{ ok: true }]);
-      await new Promise((r) => setTimeout(r, 4000));
+      await waitFor(async () => /listen reconnect failed/.test(holder.output()), { what: 'the owner to be refused a reconnect', detail: holder.output });
+      await sweptSince(otherId, 2);
     } finally {
       await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(db.name)} WITH ALLOW_CONNECTIONS true`);
       await admin.end();
@@ -79,3 +77,19 @@ describe('a worker whose LISTEN session drops', () => {
     );
   }, 180_000);
 });
+
+/**
+ * Waits until `workerId` has touched its row `times` more times from now. The sweeper touches the row and then sweeps,
+ * so two touches mean one whole sweep ran in between.
+ */
+async function sweptSince(workerId: string, times: number): Promise<void> {
+  const seen = async () => (await db.pool.query('SELECT last_seen_at FROM worker_heartbeats WHERE worker_id = $1', [workerId])).rows[0].last_seen_at as Date;
+  let last = await seen();
+  for (let i = 0; i < times; i++) {
+    const before = last;
+    last = await waitFor(async () => {
+      const t = await seen();
+      return t.getTime() > before.getTime() ? t : undefined;
+    }, { what: `the other worker's sweep ${i + 1} of ${times} while the lock is missing` });
+  }
+}

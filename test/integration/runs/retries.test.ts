@@ -47,7 +47,7 @@ describe('retries', () => {
     // The delay is real: each next attempt started no earlier than its retry time.
     const started = events.filter((e) => e.type === 'started').slice(1);
     retries.forEach((r, i) => expect(started[i]!.at.getTime() - r.at.getTime()).toBeGreaterThanOrEqual(delays[i]! - 5));
-  }, 30_000);
+  }, 180_000);
 
   it('fails a permanent error at once with its message', async () => {
     const { id } = await enqueueRun(db.pool, {

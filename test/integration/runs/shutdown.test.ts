@@ -42,7 +42,7 @@ describe('graceful shutdown', () => {
     const { rows } = await db.pool.query('SELECT 1 FROM worker_heartbeats WHERE worker_id = $1', [workerId]);
     expect(rows).toHaveLength(0);
     await db.pool.query(`UPDATE runs SET status = 'canceled' WHERE id = ANY($1::bigint[])`, [ids]);
-  }, 30_000);
+  }, 180_000);
 
   it('lets a run that ends within the grace period finish', async () => {
     const w = spawnWorker(db.url, { WORKER_CONCURRENCY: '1', SHUTDOWN_GRACE_MS: '20000' });
@@ -53,7 +53,7 @@ describe('graceful shutdown', () => {
     w.child.kill('SIGTERM');
     expect(await w.exited).toEqual({ code: 0, signal: null });
     expect(await getRun(db.pool, id)).toMatchObject({ status: 'succeeded', attempts: 1 });
-  }, 30_000);
+  }, 180_000);
 
   it('a second signal exits at once', async () => {
     const w = spawnWorker(db.url, { WORKER_CONCURRENCY: '1', SHUTDOWN_GRACE_MS: '60000' });
@@ -71,5 +71,5 @@ describe('graceful shutdown', () => {
     expect(exit.code).toBe(130);
     // Abandoned mid-grace: the run is still marked running, for the sweeper to rescue.
     expect(await getRun(db.pool, id)).toMatchObject({ status: 'running' });
-  }, 30_000);
+  }, 180_000);
 });

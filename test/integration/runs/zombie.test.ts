@@ -3,22 +3,19 @@
  * heartbeating; its lease runs out, another worker takes the run over and finishes it. Thawed with SIGCONT, the
  * zombie finds its lease gone, and nothing it had not written before the freeze ever reaches the database.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enqueueRun } from '../../../src/runs/enqueue.js';
 import { getRun, getRunEvents, getRunItems } from '../../../src/runs/queries.js';
-import { useTestDatabase } from '../../helpers/db.js';
-import { killAll, spawnWorker, waitFor, type WorkerProcess } from './helpers.js';
+import { useWorkers, waitFor } from './helpers.js';
 
-const db = useTestDatabase();
-const workers: WorkerProcess[] = [];
-afterAll(() => killAll(workers));
+const { db, start } = useWorkers();
 
 describe('a zombie worker', () => {
   it('cannot write progress, items or a result after its lease was taken over', async () => {
-    const env = { WORKER_CONCURRENCY: '1', WORKER_LEASE_MS: '2000' };
-    const zombie = spawnWorker(db.url, env);
-    workers.push(zombie);
-    const zombieId = await zombie.ready(db.pool);
+    // The zombie's lease is what runs out, and a frozen process provably misses any lease; 6 s is long enough that a
+    // busy machine does not make the zombie miss its own heartbeats before the freeze. The rescuer's lease is
+    // generous, so its takeover is never swept in turn.
+    const { worker: zombie, id: zombieId } = await start({ WORKER_CONCURRENCY: '1', WORKER_LEASE_MS: '6000' });
     const { id } = await enqueueRun(db.pool, { kind: 'sleep', ownerId: null, payload: { ms: 4000, steps: 20, items: true } });
     await waitFor(async () => (await getRunItems(db.pool, id)).length >= 3, { what: 'the zombie to record items' });
     zombie.child.kill('SIGSTOP');
@@ -26,9 +23,7 @@ describe('a zombie worker', () => {
     const itemsAtFreeze = (await getRunItems(db.pool, id)).length;
     expect(frozen).toMatchObject({ status: 'running', attempts: 1, leaseOwner: zombieId });
 
-    const rescuer = spawnWorker(db.url, env);
-    workers.push(rescuer);
-    const rescuerId = await rescuer.ready(db.pool);
+    const { id: rescuerId } = await start({ WORKER_CONCURRENCY: '1', WORKER_LEASE_MS: '60000' });
     await waitFor(async () => (await getRun(db.pool, id))!.status === 'succeeded', { what: 'the takeover to finish' });
     const finished = (await getRun(db.pool, id))!;
     expect(finished).toMatchObject({ attempts: 2, leaseOwner: rescuerId, progress: { done: 20, total: 20 } });
