@@ -17,6 +17,7 @@ import { createBenchRunHandler, sandboxCodeGrader } from './handlers/bench-run.j
 import { createGradeAttemptHandler } from './handlers/grade-attempt.js';
 import { createLibraryFetchHandler } from './handlers/library-fetch.js';
 import { createRegistry, registry as baseRegistry } from './handlers/index.js';
+import { createRemoteDispatch } from './remote.js';
 import { startWorker, type RunningWorker } from './runtime.js';
 import { createDatabaseCheck } from '../src/ops/health.js';
 import { staleAfterFor, startWorkerHealth } from '../src/ops/worker-health.js';
@@ -52,10 +53,12 @@ async function main(): Promise<void> {
     resolveItems: itemsOf,
     pausePollMs: config.bench.pausePollMs,
   });
+  // BENCH_REMOTE=fly: runs marked remote go to a Fly Machine each (docs/dispatch.md); the others run here.
+  const remote = config.remote ? createRemoteDispatch({ config: { ...config, remote: config.remote }, pool, log: log.child({ component: 'dispatch' }) }) : null;
   const registry = createRegistry([
     ...baseRegistry.values(),
     createGradeAttemptHandler({ db: pool, grader, llm }),
-    benchRun,
+    remote ? remote.wrap(benchRun) : benchRun,
     createLibraryFetchHandler({ db: pool }),
   ]);
   const worker = await startWorker({
@@ -68,6 +71,8 @@ async function main(): Promise<void> {
     reporter,
     graderStats: () => grader.stats(),
   });
+  const machineSweeper = remote?.startSweeper();
+  if (config.remote) log.info({ app: config.remote.appName, concurrency: config.remote.concurrency, sweepMs: config.remote.sweepMs }, 'remote dispatch to Fly Machines on');
   const health = await startHealth(config, worker, pool);
   if (health) log.info({ port: health.port }, 'worker health endpoint listening on /__health');
   log.info({ llmProviders: llm.providers().filter((p) => p.enabled).map((p) => p.name) }, 'worker ready');
@@ -77,6 +82,7 @@ async function main(): Promise<void> {
 
   onShutdownSignal(async (signal) => {
     log.info({ signal }, 'shutting down');
+    machineSweeper?.stop();
     await worker.shutdown();
     await health?.close();
     await grader.close();
