@@ -8,6 +8,9 @@ CREATE TABLE run_machines (
   machine_id text PRIMARY KEY,
   run_id bigint NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
   attempt integer NOT NULL,
+  -- The worker whose dispatcher watches the machine (the run's lease owner): while it lives and the row is not
+  -- ended, the sweeper leaves the machine to it.
+  dispatcher_worker text NOT NULL,
   region text NOT NULL,
   -- {cpu_kind, cpus, memory_mb}: the size the cost was computed for.
   guest jsonb NOT NULL,

@@ -145,7 +145,7 @@ const envSchema = z.object({
     z.string().regex(/^(shared|performance):[1-9]\d?:\d{3,6}$/, 'must be cpu_kind:cpus:memory_mb, such as shared:1:1024').optional(),
   ),
   BENCH_REMOTE_CONCURRENCY: int(4, 1),
-  BENCH_REMOTE_TIME_LIMIT_S: int(3600, 10),
+  BENCH_REMOTE_TIME_LIMIT_S: int(3600, 1),
   BENCH_REMOTE_SWEEP_MS: int(60_000, 100),
   BENCH_REMOTE_DISPATCHER: optionalString.pipe(z.string().regex(/^[\w-]{1,40}$/, 'letters, digits, - and _ only (up to 40)').optional()),
 

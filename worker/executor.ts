@@ -177,12 +177,12 @@ async function execute(deps: ExecutorDeps, job: ClaimedRun, entry: HeldRun, ctx:
 /** Writes the outcome with one fenced statement. Returns true when the run must stay held (shutdown requeue). */
 async function record(deps: ExecutorDeps, completer: Completer, job: ClaimedRun, fence: Fence, o: Outcome, ctx: Context): Promise<boolean> {
   const { db } = deps;
-  if (o.reason instanceof LeaseLostError) {
-    ctx.log.warn('lease lost: another worker owns this run now; nothing written');
+  if (o.thrown instanceof OutcomeRecordedElsewhereError) {
+    ctx.log.info(`outcome recorded by ${o.thrown.where}; nothing more to write`);
     return false;
   }
-  if (o.reason instanceof OutcomeRecordedElsewhereError) {
-    ctx.log.info(`outcome recorded by ${o.reason.where}; nothing more to write`);
+  if (o.reason instanceof LeaseLostError) {
+    ctx.log.warn('lease lost: another worker owns this run now; nothing written');
     return false;
   }
   if (o.reason instanceof RunCanceledError) {

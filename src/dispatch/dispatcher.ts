@@ -61,12 +61,15 @@ export async function dispatchRun(deps: DispatcherDeps, claim: RunClaim, info: R
     throw err;
   }
   let outcome: MachineOutcome;
+  const stop = machineStopSignal(deps, claim, ctx.signal);
   try {
     outcome = await runMachine(deps.client, machineSpec(deps, claim, info), {
       deadline: Date.now() + remote.timeLimitS * 1000,
-      signal: ctx.signal,
+      signal: stop.signal,
       onCreated: async (m) => {
-        await recordMachineCreated(deps.pool, { machineId: m.id, runId: claim.runId, attempt: claim.attempt, region: m.region, guest: remote.guest });
+        await recordMachineCreated(deps.pool, {
+          machineId: m.id, runId: claim.runId, attempt: claim.attempt, dispatcherWorker: claim.leaseOwner, region: m.region, guest: remote.guest,
+        });
         await ctx.progress(0, null, `Running on machine ${m.id} (${m.region})`);
       },
     });
@@ -74,10 +77,30 @@ export async function dispatchRun(deps: DispatcherDeps, claim: RunClaim, info: R
     if (err instanceof FlyApiError) return { kind: 'failed', retryable: err.retryable, code: `fly_${err.action}_${err.status}`, message: err.message };
     throw err;
   } finally {
+    stop.dispose();
     await slot.release();
   }
   await recordEnd(deps, outcome);
   return judge(deps, claim, outcome);
+}
+
+/**
+ * When to force-destroy the machine early. A cancel or a shutdown aborts the handler while the run is still ours at
+ * this attempt: the machine is stopped now. A lost lease means the run moved on without us (usually because the
+ * machine itself recorded the outcome, or a sweep gave the run to another worker): the machine finds that out at its
+ * own next fenced write and exits, so it is left to stop by itself (the deadline still holds).
+ */
+function machineStopSignal(deps: DispatcherDeps, claim: RunClaim, signal: AbortSignal): { signal: AbortSignal; dispose(): void } {
+  const stop = new AbortController();
+  const onAbort = () => {
+    runStillAt(deps.pool, claim.runId, claim.attempt).then(
+      (ours) => ours && stop.abort(signal.reason),
+      () => stop.abort(signal.reason), // the database cannot tell: stop the machine rather than leave it unwatched
+    );
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return { signal: stop.signal, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
 
 function machineSpec(deps: DispatcherDeps, claim: RunClaim, info: RemoteRunInfo) {
@@ -119,11 +142,14 @@ async function recordEnd(deps: DispatcherDeps, o: MachineOutcome): Promise<void>
   const cost = machineCost(deps.remote.guest, o.seconds);
   const now = new Date().toISOString();
   const ending = o.end.kind === 'exited' ? `exited with code ${o.end.exitCode}` : o.end.kind.replace(/_/g, ' ');
-  const states = [
-    ...o.events.filter((e) => e.type !== 'launch').map((e) => ({ at: new Date(e.timestamp).toISOString(), state: e.status, note: `${e.type} (from the Machines API)` })),
-    { at: now, state: o.end.kind, note: ending },
-    { at: now, state: o.destroyed ? 'destroyed' : 'destroy failed', note: o.destroyed ? 'destroyed by the dispatcher' : `left to the sweeper: ${o.destroyError ?? ''}` },
-  ];
+  // The machine's own events (from the Machines API) are the timeline; the exit event carries how it ended. An end
+  // with no exit event (none recorded, deadline, vanished, aborted) is added as the dispatcher saw it.
+  const states = o.events
+    .filter((e) => e.type !== 'launch')
+    .map((e) => ({ at: new Date(e.timestamp).toISOString(), state: e.status, note: e.type === 'exit' ? ending : `${e.type} (Machines API)` }));
+  if (o.end.kind !== 'exited') states.push({ at: now, state: o.end.kind, note: ending });
+  if (!o.destroyed) states.push({ at: now, state: 'destroy failed', note: `left to the sweeper: ${o.destroyError ?? ''}` });
+  else if (!states.some((x) => x.state === 'destroyed')) states.push({ at: now, state: 'destroyed', note: 'destroyed by the dispatcher' });
   await recordMachineEnded(deps.pool, {
     machineId: o.machineId,
     endKind: o.end.kind,

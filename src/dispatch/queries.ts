@@ -1,4 +1,5 @@
 /** What the machine sweeper needs to know about the runs named on live machines. */
+import { LIVENESS_LOCK_CLASS } from '../db/locks.js';
 import type { Queryable } from '../db/pool.js';
 
 export interface RunLease {
@@ -44,24 +45,45 @@ export async function remoteRunInfo(db: Queryable, runId: string): Promise<Remot
 }
 
 /**
+ * The machines among `ids` that a living dispatcher still watches: their row is not ended and the worker that made
+ * them is alive (its liveness lock is held, or it checked in within `graceMs`, as the run sweeper judges workers).
+ * That dispatcher destroys its machine itself when the machine stops, so the sweeper must not race it: a run that
+ * its machine has just completed is "finished" for a moment before the machine's process has exited.
+ */
+export async function watchedMachines(db: Queryable, ids: string[], graceMs: number): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await db.query({
+    name: 'dispatch_watched_machines',
+    text: `SELECT m.machine_id FROM run_machines m JOIN worker_heartbeats w ON w.worker_id = m.dispatcher_worker
+       WHERE m.machine_id = ANY($1::text[]) AND m.ended_at IS NULL
+         AND (w.last_seen_at > now() - $3 * interval '1 millisecond'
+              OR EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $2::int::oid
+                           AND l.objsubid = 2 AND l.objid::bigint = w.liveness_key
+                           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())))`,
+    values: [ids, LIVENESS_LOCK_CLASS, graceMs],
+  });
+  return new Set(rows.map((r) => r.machine_id as string));
+}
+
+/**
  * A machine now exists for this run attempt: its row, and the run event that shows it on the run page, in one
  * statement. Only what the Machines API says about the machine is kept; never its env.
  */
 export async function recordMachineCreated(
   db: Queryable,
-  m: { machineId: string; runId: string; attempt: number; region: string; guest: object },
+  m: { machineId: string; runId: string; attempt: number; dispatcherWorker: string; region: string; guest: object },
 ): Promise<void> {
   await db.query({
     name: 'dispatch_machine_created',
     text: `WITH ins AS (
-       INSERT INTO run_machines (machine_id, run_id, attempt, region, guest, states)
-       VALUES ($1, $2, $3, $4, $5, jsonb_build_array(jsonb_build_object('at', now(), 'state', 'created', 'note', 'created in ' || $4)))
+       INSERT INTO run_machines (machine_id, run_id, attempt, region, guest, dispatcher_worker, states)
+       VALUES ($1, $2, $3, $4, $5, $6, jsonb_build_array(jsonb_build_object('at', now(), 'state', 'created', 'note', 'created in ' || $4)))
        RETURNING run_id, attempt
      )
      INSERT INTO run_events (run_id, type, attempt, message, data)
      SELECT run_id, 'machine', attempt, 'Machine ' || $1 || ' created in ' || $4, jsonb_build_object('machine_id', $1::text, 'state', 'created')
      FROM ins`,
-    values: [m.machineId, m.runId, m.attempt, m.region, JSON.stringify(m.guest)],
+    values: [m.machineId, m.runId, m.attempt, m.region, JSON.stringify(m.guest), m.dispatcherWorker],
   });
 }
 
