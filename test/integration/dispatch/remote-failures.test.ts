@@ -105,6 +105,35 @@ describe('a machine that does not succeed', () => {
   });
 });
 
+describe('the operator view and a cancel', () => {
+  it('shows the live machine on the run page and /admin/ops; a cancel force-destroys it and the run ends canceled', async () => {
+    const runId = await remoteRun();
+    const { rows } = await db.pool.query('SELECT id::text AS id FROM bench_runs WHERE run_id = $1', [runId]);
+    const benchId = rows[0].id as string;
+    fly.stickNext();
+    await dispatch();
+    const machine = await waitFor(async () => [...fly.machines.values()].find((m) => m.state === 'started'), { what: 'the machine started' });
+    await waitFor(async () => (await db.pool.query('SELECT 1 FROM run_machines WHERE machine_id = $1', [machine.id])).rowCount, { what: 'the machine recorded' });
+
+    const ops = await app.inject({ url: '/admin/ops', headers: { cookie: admin.cookie } });
+    expect(ops.statusCode).toBe(200);
+    const opsRow = new RegExp(`data-machine-id="${machine.id}"><td><code>${machine.id}</code></td><td><a href="/runs/${runId}">#${runId}</a></td>\\s*<td>1</td><td>ams</td><td>\\d+ s</td><td>created</td>`);
+    expect(ops.body).toMatch(opsRow);
+    const page = await app.inject({ url: `/bench/${benchId}`, headers: { cookie: admin.cookie } });
+    expect(page.body).toContain(`<code>${machine.id}</code></td><td>1</td><td>ams</td><td>shared 1 vCPU, 1024 MB</td>`);
+
+    const cancel = await app.inject({ method: 'POST', url: `/bench/${benchId}/cancel`, headers: admin.headers });
+    expect(cancel.statusCode).toBe(303);
+    const run = await ended(runId);
+    expect(run.status).toBe('canceled');
+    await waitFor(async () => (await db.pool.query('SELECT 1 FROM run_machines WHERE machine_id = $1 AND destroyed_at IS NOT NULL', [machine.id])).rowCount, { what: 'the machine recorded destroyed' });
+    const after = await app.inject({ url: `/bench/${benchId}`, headers: { cookie: admin.cookie } });
+    expect(after.body).toMatch(new RegExp(`<code>${machine.id}</code>.*<td>aborted</td>\\s*<td>[\\d.]+ s</td><td>\\$0\\.\\d{6}</td>`, 's'));
+    expect(after.body).toContain('Machine cost so far: <span data-machine-cost>$0.');
+    expect((await app.inject({ url: '/admin/ops', headers: { cookie: admin.cookie } })).body).toContain('No remote machine is live.');
+  }, 120_000);
+});
+
 describe('the Machines API refusing', () => {
   it.each([401, 403, 422])('a create refused with %i fails the run at once; no machine exists', async (status) => {
     const runId = await remoteRun();
