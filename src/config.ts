@@ -138,6 +138,8 @@ const envSchema = z.object({
   BENCH_REMOTE: optionalString.pipe(z.enum(['off', 'fly'], { message: 'must be off or fly' }).optional()),
   FLY_API_TOKEN: optionalString,
   FLY_MACHINES_URL: optionalUrl,
+  // The app the machines are made in; a separate app keeps the worker's Fly secrets off them (docs/dispatch.md).
+  BENCH_REMOTE_APP: optionalString.pipe(z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be a Fly app name').optional()),
   // Set by Fly on every machine to the image it runs: a machine dispatched from a worker runs the same image.
   FLY_IMAGE_REF: optionalString,
   BENCH_REMOTE_REGION: optionalString.pipe(z.string().regex(/^[a-z]{3}$/, 'must be a Fly region code such as ams').optional()),
@@ -174,6 +176,7 @@ function clientIpSource(value: string | undefined, env: Env['NODE_ENV']): Client
 export interface RemoteConfig {
   provider: 'fly';
   apiToken: string;
+  /** The Fly app the machines are made in: BENCH_REMOTE_APP, else FLY_APP_NAME. */
   appName: string;
   machinesUrl: string;
   imageRef: string;
@@ -357,7 +360,7 @@ function remoteConfig(e: Env): RemoteConfig | null {
   const missing = (
     [
       ['FLY_API_TOKEN', e.FLY_API_TOKEN],
-      ['FLY_APP_NAME', e.FLY_APP_NAME],
+      ['BENCH_REMOTE_APP (or FLY_APP_NAME)', e.BENCH_REMOTE_APP ?? e.FLY_APP_NAME],
       ['FLY_IMAGE_REF', e.FLY_IMAGE_REF],
       ['DATABASE_URL', e.DATABASE_URL],
     ] as const
@@ -369,7 +372,7 @@ function remoteConfig(e: Env): RemoteConfig | null {
   return {
     provider: 'fly',
     apiToken: e.FLY_API_TOKEN!,
-    appName: e.FLY_APP_NAME!,
+    appName: (e.BENCH_REMOTE_APP ?? e.FLY_APP_NAME)!,
     machinesUrl: (e.FLY_MACHINES_URL ?? 'https://api.machines.dev').replace(/\/+$/, ''),
     imageRef: e.FLY_IMAGE_REF!,
     region: e.BENCH_REMOTE_REGION,

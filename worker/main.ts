@@ -72,7 +72,11 @@ async function main(): Promise<void> {
     graderStats: () => grader.stats(),
   });
   const machineSweeper = remote?.startSweeper();
-  if (config.remote) log.info({ app: config.remote.appName, concurrency: config.remote.concurrency, sweepMs: config.remote.sweepMs }, 'remote dispatch to Fly Machines on');
+  if (config.remote) {
+    log.info({ app: config.remote.appName, concurrency: config.remote.concurrency, sweepMs: config.remote.sweepMs }, 'remote dispatch to Fly Machines on');
+    // Fly gives every machine of an app all of that app's secrets: machines in the worker's own app would get them all.
+    if (config.remote.appName === config.fly.appName) log.warn({ app: config.remote.appName }, "remote machines are made in this worker's own Fly app, so they receive all its secrets; set BENCH_REMOTE_APP to a separate app (docs/dispatch.md)");
+  }
   const health = await startHealth(config, worker, pool);
   if (health) log.info({ port: health.port }, 'worker health endpoint listening on /__health');
   log.info({ llmProviders: llm.providers().filter((p) => p.enabled).map((p) => p.name) }, 'worker ready');

@@ -30,11 +30,12 @@ describe('BENCH_REMOTE', () => {
       concurrency: 4, timeLimitS: 3600, sweepMs: 60_000, dispatcher: 'bench',
     });
     const custom = loadConfig({ ...fly, BENCH_REMOTE_GUEST: 'performance:2:4096', BENCH_REMOTE_REGION: 'ams', FLY_MACHINES_URL: 'http://127.0.0.1:4280/', BENCH_REMOTE_CONCURRENCY: '2' }).remote!;
+    expect(loadConfig({ ...fly, BENCH_REMOTE_APP: 'your-fly-app-runs' }).remote!.appName).toBe('your-fly-app-runs');
     expect(custom).toMatchObject({ guest: { cpu_kind: 'performance', cpus: 2, memory_mb: 4096 }, region: 'ams', machinesUrl: 'http://127.0.0.1:4280', concurrency: 2 });
   });
 
   it('fly: names every missing setting at start', () => {
-    expect(problemsOf({ BENCH_REMOTE: 'fly' }).map((p) => p.split(':')[0])).toEqual(['FLY_API_TOKEN', 'FLY_APP_NAME', 'FLY_IMAGE_REF', 'DATABASE_URL']);
+    expect(problemsOf({ BENCH_REMOTE: 'fly' }).map((p) => p.split(':')[0])).toEqual(['FLY_API_TOKEN', 'BENCH_REMOTE_APP (or FLY_APP_NAME)', 'FLY_IMAGE_REF', 'DATABASE_URL']);
   });
 
   it('refuses bad values with the reason', () => {
