@@ -11,8 +11,8 @@ import type { Config, RemoteConfig } from '../src/config.js';
 import { dispatchRun, type RunClaim } from '../src/dispatch/dispatcher.js';
 import { FlyMachinesClient } from '../src/dispatch/fly-client.js';
 import { machineEnv } from '../src/dispatch/machine-env.js';
-import { recordMachinesSwept, remoteRunInfo } from '../src/dispatch/queries.js';
-import { sweepOrphans } from '../src/dispatch/sweeper.js';
+import { remoteRunInfo } from '../src/dispatch/queries.js';
+import { sweepAndRecord } from '../src/dispatch/sweeper.js';
 import { projectRoot } from '../src/paths.js';
 import { OutcomeRecordedElsewhereError, PermanentError, RetryableError } from './errors.js';
 import { runOneArgs } from './run-one-args.js';
@@ -73,9 +73,8 @@ export function createRemoteDispatch(opts: RemoteDispatchOptions) {
     let timer: NodeJS.Timeout | undefined;
     const sweep = async () => {
       try {
-        const r = await sweepOrphans({ client, db: pool, dispatcher: remote.dispatcher });
-        await recordMachinesSwept(pool, r.destroyed);
-        if (r.destroyed.length + r.errors.length > 0) log.info({ destroyed: r.destroyed, errors: r.errors, kept: r.kept.length }, 'swept orphaned machines');
+        const r = await sweepAndRecord({ client, db: pool, dispatcher: remote.dispatcher });
+        if (r.destroyed.length + r.errors.length + r.gone > 0) log.info({ destroyed: r.destroyed, errors: r.errors, gone: r.gone, kept: r.kept.length }, 'swept orphaned machines');
       } catch (err) {
         log.warn({ err }, 'machine sweep failed; the next one tries again');
       }

@@ -54,15 +54,34 @@ export async function watchedMachines(db: Queryable, ids: string[], graceMs: num
   if (ids.length === 0) return new Set();
   const { rows } = await db.query({
     name: 'dispatch_watched_machines',
-    text: `SELECT m.machine_id FROM run_machines m JOIN worker_heartbeats w ON w.worker_id = m.dispatcher_worker
-       WHERE m.machine_id = ANY($1::text[]) AND m.ended_at IS NULL
-         AND (w.last_seen_at > now() - $3 * interval '1 millisecond'
-              OR EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $2::int::oid
-                           AND l.objsubid = 2 AND l.objid::bigint = w.liveness_key
-                           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())))`,
+    text: `SELECT m.machine_id FROM run_machines m
+       WHERE m.machine_id = ANY($1::text[]) AND m.ended_at IS NULL AND ${DISPATCHER_ALIVE}`,
     values: [ids, LIVENESS_LOCK_CLASS, graceMs],
   });
   return new Set(rows.map((r) => r.machine_id as string));
+}
+
+/** Whether the worker that made machine `m` is alive; $2 the liveness lock class, $3 the grace in ms. */
+const DISPATCHER_ALIVE = `EXISTS (SELECT 1 FROM worker_heartbeats w WHERE w.worker_id = m.dispatcher_worker
+         AND (w.last_seen_at > now() - $3 * interval '1 millisecond'
+              OR EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $2::int::oid
+                           AND l.objsubid = 2 AND l.objid::bigint = w.liveness_key
+                           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))))`;
+
+/**
+ * Rows of machines the Machines API no longer lists (`listed`: every live machine with this deployment's label),
+ * made by a dispatcher that is gone: Fly destroyed them itself (auto_destroy once the process exited) with no one
+ * left to record it. Marked `gone`, so /admin/ops does not list them as live forever.
+ */
+export async function recordMachinesGone(db: Queryable, listed: string[], graceMs: number): Promise<number> {
+  const { rowCount } = await db.query({
+    name: 'dispatch_machines_gone',
+    text: `UPDATE run_machines m SET destroyed_at = now(), end_kind = coalesce(m.end_kind, 'gone'), ended_at = coalesce(m.ended_at, now()),
+       states = m.states || jsonb_build_array(jsonb_build_object('at', now(), 'state', 'gone', 'note', 'no longer listed by the Machines API; its dispatcher is gone'))
+     WHERE m.destroyed_at IS NULL AND NOT (m.machine_id = ANY($1::text[])) AND NOT ${DISPATCHER_ALIVE}`,
+    values: [listed, LIVENESS_LOCK_CLASS, graceMs],
+  });
+  return rowCount ?? 0;
 }
 
 /**

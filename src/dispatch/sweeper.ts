@@ -7,7 +7,7 @@
  */
 import type { Queryable } from '../db/pool.js';
 import type { FlyMachinesClient, Machine } from './fly-client.js';
-import { runLeases, watchedMachines, type RunLease } from './queries.js';
+import { recordMachinesGone, recordMachinesSwept, runLeases, watchedMachines, type RunLease } from './queries.js';
 
 /** The metadata keys a dispatched machine carries. */
 export const LABELS = { dispatcher: 'dispatcher', runId: 'run_id', attempt: 'run_attempt' } as const;
@@ -31,7 +31,7 @@ export interface SweepResult {
 }
 
 /** How long a silent worker still counts as alive when its liveness lock is not seen (the run sweeper's grace). */
-const WORKER_GRACE_MS = 5000;
+export const WORKER_GRACE_MS = 5000;
 
 export async function sweepOrphans(deps: { client: FlyMachinesClient; db: Queryable; dispatcher: string }): Promise<SweepResult> {
   const machines = await deps.client.list({ [LABELS.dispatcher]: deps.dispatcher });
@@ -56,4 +56,15 @@ export async function sweepOrphans(deps: { client: FlyMachinesClient; db: Querya
     }
   }
   return result;
+}
+
+/**
+ * One sweep as the worker runs it: destroy the orphans, then bring the machine rows up to date (the destroyed ones
+ * `swept`, the ones Fly already removed while their dispatcher was gone `gone`).
+ */
+export async function sweepAndRecord(deps: { client: FlyMachinesClient; db: Queryable; dispatcher: string }): Promise<SweepResult & { gone: number }> {
+  const result = await sweepOrphans(deps);
+  await recordMachinesSwept(deps.db, result.destroyed);
+  const listed = [...result.kept, ...result.destroyed.map((d) => d.machineId), ...result.errors.map((e) => e.machineId)];
+  return { ...result, gone: await recordMachinesGone(deps.db, listed, WORKER_GRACE_MS) };
 }
