@@ -160,8 +160,9 @@ describe('the machine limit', () => {
     const limited = { ...env, BENCH_REMOTE_CONCURRENCY: '3', WORKER_CONCURRENCY: '6' };
     workers.push(await startDispatchWorker(db, limited), await startDispatchWorker(db, limited));
     for (const run of runs) expect((await finished(app, db, admin, run.id, run.runId)).status).toBe('succeeded');
-    fly.events.off('state', onState);
     await waitFor(async () => live === 0, { what: 'every machine destroyed' });
+    fly.events.off('state', onState);
     expect(most).toBe(3);
+    expect(seen.size).toBe(0);
   }, 300_000);
 });
