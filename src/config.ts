@@ -137,6 +137,23 @@ const envSchema = z.object({
   /** The worker's internal health endpoint (unset: none). fly.toml sets it for the worker's check. */
   WORKER_HEALTH_PORT: int(0, 0).pipe(z.number().max(65535, 'must be at most 65535')),
 
+  /** Remote dispatch of benchmark runs to Fly Machines (docs/dispatch.md). */
+  BENCH_REMOTE: optionalString.pipe(z.enum(['off', 'fly'], { message: 'must be off or fly' }).optional()),
+  FLY_API_TOKEN: optionalString,
+  FLY_MACHINES_URL: optionalUrl,
+  // The app the machines are made in; a separate app keeps the worker's Fly secrets off them (docs/dispatch.md).
+  BENCH_REMOTE_APP: optionalString.pipe(z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be a Fly app name').optional()),
+  // Set by Fly on every machine to the image it runs: a machine dispatched from a worker runs the same image.
+  FLY_IMAGE_REF: optionalString,
+  BENCH_REMOTE_REGION: optionalString.pipe(z.string().regex(/^[a-z]{3}$/, 'must be a Fly region code such as ams').optional()),
+  BENCH_REMOTE_GUEST: optionalString.pipe(
+    z.string().regex(/^(shared|performance):[1-9]\d?:\d{3,6}$/, 'must be cpu_kind:cpus:memory_mb, such as shared:1:1024').optional(),
+  ),
+  BENCH_REMOTE_CONCURRENCY: int(4, 1),
+  BENCH_REMOTE_TIME_LIMIT_S: int(3600, 1),
+  BENCH_REMOTE_SWEEP_MS: int(60_000, 100),
+  BENCH_REMOTE_DISPATCHER: optionalString.pipe(z.string().regex(/^[\w-]{1,40}$/, 'letters, digits, - and _ only (up to 40)').optional()),
+
   /** Baked into the image at build time (Dockerfile ARG): Sentry's release and the ops page's "version running". */
   GIT_SHA: optionalString,
   // Set by Fly on every machine (https://fly.io/docs/machines/runtime-environment/); read for tags, never required.
@@ -156,6 +173,26 @@ function clientIpSource(value: string | undefined, env: Env['NODE_ENV']): Client
   const v = value ?? (env === 'production' ? 'fly' : 'none');
   if (v === 'none' || v === 'fly' || v === 'cloudflare-fly') return { kind: v };
   return { kind: 'hops', hops: Number(v) };
+}
+
+/** Where and how remote benchmark runs are dispatched; null when BENCH_REMOTE is off. */
+export interface RemoteConfig {
+  provider: 'fly';
+  apiToken: string;
+  /** The Fly app the machines are made in: BENCH_REMOTE_APP, else FLY_APP_NAME. */
+  appName: string;
+  machinesUrl: string;
+  imageRef: string;
+  /** Unset: Fly picks (the dispatching worker's own region on Fly is FLY_REGION). */
+  region: string | undefined;
+  guest: { cpu_kind: 'shared' | 'performance'; cpus: number; memory_mb: number };
+  /** Live machines at most, across every worker (slots in Postgres). */
+  concurrency: number;
+  /** A remote run's time limit: its machine is force-destroyed then, and the cost guard prices this much. */
+  timeLimitS: number;
+  sweepMs: number;
+  /** The label that marks this deployment's machines; distinct per deployment sharing one Fly app. */
+  dispatcher: string;
 }
 
 export interface Config {
@@ -203,6 +240,7 @@ export interface Config {
   bench: { maxRunCostUsd: number; pausePollMs: number };
   /** The CLI (`npm run cli`): with an API URL it talks to that Bench with the token, else to the database directly. */
   cli: { apiUrl: string | undefined; apiToken: string | undefined };
+  remote: RemoteConfig | null;
   worker: {
     concurrency: number;
     shutdownGraceMs: number;
@@ -246,6 +284,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  const remote = remoteConfig(e);
   const config: Config = {
     env: e.NODE_ENV,
     production: e.NODE_ENV === 'production' || e.FLY_APP_NAME !== undefined,
@@ -307,6 +346,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     grader: { poolSize: e.GRADER_POOL_SIZE, concurrency: e.GRADER_CONCURRENCY, timeLimitMs: e.GRADER_TIME_LIMIT_MS, memoryLimitMb: e.GRADER_MEMORY_LIMIT_MB },
     bench: { maxRunCostUsd: e.BENCH_MAX_RUN_COST_USD, pausePollMs: e.BENCH_PAUSE_POLL_MS },
     cli: { apiUrl: e.BENCH_API_URL?.replace(/\/+$/, ''), apiToken: e.BENCH_API_TOKEN },
+    remote,
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
@@ -318,6 +358,36 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
   };
   return deepFreeze(config);
+}
+
+/** BENCH_REMOTE=fly needs the Fly settings and a database URL the machine can reach; each missing one is named. */
+function remoteConfig(e: Env): RemoteConfig | null {
+  if ((e.BENCH_REMOTE ?? 'off') === 'off') return null;
+  const missing = (
+    [
+      ['FLY_API_TOKEN', e.FLY_API_TOKEN],
+      ['BENCH_REMOTE_APP (or FLY_APP_NAME)', e.BENCH_REMOTE_APP ?? e.FLY_APP_NAME],
+      ['FLY_IMAGE_REF', e.FLY_IMAGE_REF],
+      ['DATABASE_URL', e.DATABASE_URL],
+    ] as const
+  ).filter(([, v]) => !v);
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map(([name]) => `${name}: is required when BENCH_REMOTE=fly (see docs/dispatch.md)`));
+  }
+  const [kind, cpus, memory] = (e.BENCH_REMOTE_GUEST ?? 'shared:1:1024').split(':');
+  return {
+    provider: 'fly',
+    apiToken: e.FLY_API_TOKEN!,
+    appName: (e.BENCH_REMOTE_APP ?? e.FLY_APP_NAME)!,
+    machinesUrl: (e.FLY_MACHINES_URL ?? 'https://api.machines.dev').replace(/\/+$/, ''),
+    imageRef: e.FLY_IMAGE_REF!,
+    region: e.BENCH_REMOTE_REGION,
+    guest: { cpu_kind: kind as 'shared' | 'performance', cpus: Number(cpus), memory_mb: Number(memory) },
+    concurrency: e.BENCH_REMOTE_CONCURRENCY,
+    timeLimitS: e.BENCH_REMOTE_TIME_LIMIT_S,
+    sweepMs: e.BENCH_REMOTE_SWEEP_MS,
+    dispatcher: e.BENCH_REMOTE_DISPATCHER ?? 'bench',
+  };
 }
 
 function deepFreeze<T>(value: T): Readonly<T> {

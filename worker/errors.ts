@@ -28,6 +28,17 @@ export class ShutdownError extends Error {
   }
 }
 
+/**
+ * The run's outcome was written by another process under this claim's fence (a remote machine's run-one): the
+ * executor writes nothing more.
+ */
+export class OutcomeRecordedElsewhereError extends Error {
+  constructor(readonly where: string) {
+    super(`The run's outcome was recorded by ${where}`);
+    this.name = 'OutcomeRecordedElsewhereError';
+  }
+}
+
 /** Throw to ask for a retry with backoff; `retryAfterMs` sets a floor (a Retry-After header, say). */
 export class RetryableError extends Error {
   constructor(message: string, readonly code = 'retryable', readonly retryAfterMs: number | null = null) {

@@ -18,7 +18,7 @@ import {
 import { completeRuns, type Completion } from '../src/runs/completion-queries.js';
 import { createBatcher, type Batcher } from './batcher.js';
 import type { ErrorReporter } from '../src/observability/reporter.js';
-import { classifyError, LeaseLostError, RunCanceledError, ShutdownError } from './errors.js';
+import { classifyError, LeaseLostError, OutcomeRecordedElsewhereError, RunCanceledError, ShutdownError } from './errors.js';
 import type { HandlerRegistry } from './handlers/index.js';
 import { isInconclusive, type RunContext } from './handlers/types.js';
 
@@ -106,6 +106,9 @@ class Context implements RunContext {
   get ownerId() {
     return this.job.ownerId;
   }
+  get leaseOwner() {
+    return this.entry.fence.workerId;
+  }
   get signal() {
     return this.entry.controller.signal;
   }
@@ -174,6 +177,10 @@ async function execute(deps: ExecutorDeps, job: ClaimedRun, entry: HeldRun, ctx:
 /** Writes the outcome with one fenced statement. Returns true when the run must stay held (shutdown requeue). */
 async function record(deps: ExecutorDeps, completer: Completer, job: ClaimedRun, fence: Fence, o: Outcome, ctx: Context): Promise<boolean> {
   const { db } = deps;
+  if (o.thrown instanceof OutcomeRecordedElsewhereError) {
+    ctx.log.info(`outcome recorded by ${o.thrown.where}; nothing more to write`);
+    return false;
+  }
   if (o.reason instanceof LeaseLostError) {
     ctx.log.warn('lease lost: another worker owns this run now; nothing written');
     return false;

@@ -18,6 +18,7 @@ import { createGradeAttemptHandler } from './handlers/grade-attempt.js';
 import { createCareerAnalyseHandler } from './handlers/career-analyse.js';
 import { createLibraryFetchHandler } from './handlers/library-fetch.js';
 import { createRegistry, registry as baseRegistry } from './handlers/index.js';
+import { createRemoteDispatch } from './remote.js';
 import { startWorker, type RunningWorker } from './runtime.js';
 import { createDatabaseCheck } from '../src/ops/health.js';
 import { staleAfterFor, startWorkerHealth } from '../src/ops/worker-health.js';
@@ -56,10 +57,12 @@ async function main(): Promise<void> {
     refreshModels: () => llm.loadModels(),
     pausePollMs: config.bench.pausePollMs,
   });
+  // BENCH_REMOTE=fly: runs marked remote go to a Fly Machine each (docs/dispatch.md); the others run here.
+  const remote = config.remote ? createRemoteDispatch({ config: { ...config, remote: config.remote }, pool, log: log.child({ component: 'dispatch' }) }) : null;
   const registry = createRegistry([
     ...baseRegistry.values(),
     createGradeAttemptHandler({ db: pool, grader, llm }),
-    benchRun,
+    remote ? remote.wrap(benchRun) : benchRun,
     createLibraryFetchHandler({ db: pool }),
     createCareerAnalyseHandler({ db: pool, llm }),
   ]);
@@ -73,6 +76,12 @@ async function main(): Promise<void> {
     reporter,
     graderStats: () => grader.stats(),
   });
+  const machineSweeper = remote?.startSweeper();
+  if (config.remote) {
+    log.info({ app: config.remote.appName, concurrency: config.remote.concurrency, sweepMs: config.remote.sweepMs }, 'remote dispatch to Fly Machines on');
+    // Fly gives every machine of an app all of that app's secrets: machines in the worker's own app would get them all.
+    if (config.remote.appName === config.fly.appName) log.warn({ app: config.remote.appName }, "remote machines are made in this worker's own Fly app, so they receive all its secrets; set BENCH_REMOTE_APP to a separate app (docs/dispatch.md)");
+  }
   const health = await startHealth(config, worker, pool);
   if (health) log.info({ port: health.port }, 'worker health endpoint listening on /__health');
   log.info({ llmProviders: llm.providers().filter((p) => p.enabled).map((p) => p.name) }, 'worker ready');
@@ -82,6 +91,7 @@ async function main(): Promise<void> {
 
   onShutdownSignal(async (signal) => {
     log.info({ signal }, 'shutting down');
+    machineSweeper?.stop();
     await worker.shutdown();
     await health?.close();
     await grader.close();

@@ -84,7 +84,8 @@ export function estimateRun(items: BenchItem[], samples: number, model: string, 
 export interface CreateDeps {
   pool: pg.Pool;
   llm: Pick<Llm, 'invoke' | 'providers'>;
-  config: Pick<Config, 'bench' | 'version'>;
+  /** remote: runs created while BENCH_REMOTE=fly are marked remote (docs/dispatch.md). */
+  config: Pick<Config, 'bench' | 'version' | 'remote'>;
 }
 
 export interface Created {
@@ -140,7 +141,7 @@ export async function createRuns(deps: CreateDeps, user: CurrentUser, raw: unkno
       const id = await insertBenchRun(client, {
         runId, ownerId: user.id, groupId, provider: plan.provider, model: plan.model, dataset: dataset.name, datasetHash: dataset.hash,
         seed, params, items: refs, samples: input.samples, budgetUsd: input.budgetUsd ?? null, budgetTokens: input.budgetTokens ?? null,
-        estimateUsd: plan.estimate.usd, estimateTokens: plan.estimate.tokens,
+        estimateUsd: plan.estimate.usd, estimateTokens: plan.estimate.tokens, remote: deps.config.remote !== null,
         provenance: { appVersion: deps.config.version, promptVersions: promptVersions(), provider: plan.provider, model: plan.model, datasetHash: dataset.hash, seed, params, judge: judge ?? null },
       });
       out.push({ id, runId, model: plan.spec, estimate: plan.estimate });

@@ -43,6 +43,8 @@ export interface BenchRunRow {
   startedAt: Date | null;
   finishedAt: Date | null;
   cancelRequested: boolean;
+  /** Dispatched to a remote machine (BENCH_REMOTE=fly when it was created); docs/dispatch.md. */
+  remote: boolean;
 }
 
 export interface BenchParams {
@@ -94,6 +96,7 @@ function rowToBenchRun(r: Record<string, any>): BenchRunRow {
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     cancelRequested: r.cancel_requested_at !== null,
+    remote: r.remote,
   };
 }
 
@@ -101,25 +104,25 @@ const SELECT_RUN = `SELECT b.id::text AS id, b.run_id::text AS run_id, b.owner_i
   b.dataset_hash, b.seed, b.params, b.items, b.item_count, b.samples, b.budget_usd, b.budget_tokens, b.estimate_usd,
   b.estimate_tokens, b.spent_usd, b.spent_tokens, b.state, b.state_reason, b.concurrency, b.concurrency_log, b.provenance,
   b.created_at, r.status, r.progress_done, r.progress_total, r.progress_message, r.error_code, r.error_message, r.result,
-  r.started_at, r.finished_at, r.cancel_requested_at
+  r.started_at, r.finished_at, r.cancel_requested_at, b.remote
   FROM bench_runs b JOIN runs r ON r.id = b.run_id`;
 
 /** What creating a run stores; the rest of BenchRunRow is filled in by defaults and by the queue run. */
 export type NewBenchRun = Pick<
   BenchRunRow,
   'runId' | 'groupId' | 'provider' | 'model' | 'dataset' | 'datasetHash' | 'seed' | 'params' | 'items' | 'samples' | 'budgetUsd' | 'budgetTokens' | 'estimateUsd' | 'estimateTokens' | 'provenance'
-> & { ownerId: string | null };
+> & { ownerId: string | null; remote?: boolean };
 
 export async function insertBenchRun(db: Queryable, b: NewBenchRun): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO bench_runs (run_id, owner_id, group_id, provider, model, dataset, dataset_hash, seed, params, items,
-       item_count, samples, budget_usd, budget_tokens, estimate_usd, estimate_tokens, concurrency, provenance)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+       item_count, samples, budget_usd, budget_tokens, estimate_usd, estimate_tokens, concurrency, provenance, remote)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
      RETURNING id::text AS id`,
     [
       b.runId, b.ownerId, b.groupId, b.provider, b.model, b.dataset, b.datasetHash, b.seed, JSON.stringify(b.params),
       JSON.stringify(b.items), b.items.length, b.samples, b.budgetUsd, b.budgetTokens, b.estimateUsd, b.estimateTokens,
-      b.params.concurrency, JSON.stringify(b.provenance),
+      b.params.concurrency, JSON.stringify(b.provenance), b.remote ?? false,
     ],
   );
   return rows[0]!.id;

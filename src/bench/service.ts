@@ -9,6 +9,7 @@ import { AppError, notFound } from '../errors.js';
 import { enqueueRun } from '../runs/enqueue.js';
 import { cancelRun } from '../runs/queries.js';
 import { isTerminal } from '../runs/types.js';
+import { runMachinesView } from '../dispatch/view.js';
 import { accuracyChart, deltaChart } from './charts.js';
 import { compareRuns } from './compare.js';
 import { exportKey, itemsCsv, itemsJsonlText, signBundle } from './export.js';
@@ -84,6 +85,7 @@ export async function benchPage(db: Queryable, id: string, user: CurrentUser, ve
     verdicts: VERDICTS,
     siblings,
     history: await countItemHistory(db, run.id),
+    remote: run.remote ? await runMachinesView(db, run.runId) : null,
   };
 }
 

@@ -13,7 +13,9 @@ export type MachineEnd =
   /** Still running at our deadline: force-destroyed. */
   | { kind: 'deadline' }
   /** The API no longer knows the machine: a retryable error. */
-  | { kind: 'vanished' };
+  | { kind: 'vanished' }
+  /** The caller's signal fired (a cancel, a lost lease, a shutdown): force-destroyed. */
+  | { kind: 'aborted' };
 
 export interface MachineOutcome {
   machineId: string;
@@ -24,6 +26,8 @@ export interface MachineOutcome {
   /** Whether the final destroy went through (a failure here is left to the sweeper). */
   destroyed: boolean;
   destroyError?: string;
+  /** The machine's own events (launch, start, exit, ...), oldest first, when it stopped and could still be read. */
+  events: { type: string; status: string; timestamp: number }[];
 }
 
 export interface MachineRunOptions {
@@ -32,6 +36,8 @@ export interface MachineRunOptions {
   now?: () => number;
   /** Called as soon as the machine exists, before waiting (to record its id on the run). */
   onCreated?: (machine: { id: string; region: string }) => void | Promise<void>;
+  /** Stops waiting and force-destroys the machine. */
+  signal?: AbortSignal;
 }
 
 /** Throws the create error (a FlyApiError) when no machine was made: there is nothing to destroy then. */
@@ -39,27 +45,45 @@ export async function runMachine(client: FlyMachinesClient, spec: MachineSpec, o
   const now = options.now ?? Date.now;
   const started = now();
   const machine = await client.create(spec);
-  let end: MachineEnd = { kind: 'deadline' };
+  let ended: Ended = { end: { kind: 'deadline' }, events: [] };
   let destroy: { destroyed: boolean; destroyError?: string };
   try {
     await options.onCreated?.({ id: machine.id, region: machine.region });
-    end = await waitForEnd(client, machine.id, machine.instance_id, options.deadline);
+    ended = await untilAborted(waitForEnd(client, machine.id, machine.instance_id, options.deadline), options.signal);
   } finally {
-    // Runs on every path, a throw from onCreated or the wait included; a running machine is forced.
-    destroy = await destroyQuietly(client, machine.id, end.kind === 'deadline');
+    // Runs on every path, a throw from onCreated or the wait included; a machine that may still run is forced.
+    destroy = await destroyQuietly(client, machine.id, ended.end.kind === 'deadline' || ended.end.kind === 'aborted');
   }
-  return { machineId: machine.id, region: machine.region, end, seconds: Math.max(0, (now() - started) / 1000), ...destroy };
+  return { machineId: machine.id, region: machine.region, end: ended.end, events: ended.events, seconds: Math.max(0, (now() - started) / 1000), ...destroy };
 }
 
-async function waitForEnd(client: FlyMachinesClient, id: string, instanceId: string, deadline: number): Promise<MachineEnd> {
+interface Ended {
+  end: MachineEnd;
+  events: MachineOutcome['events'];
+}
+
+/** The wait, or 'aborted' as soon as the signal fires (the wait request is left to end by itself). */
+function untilAborted(wait: Promise<Ended>, signal: AbortSignal | undefined): Promise<Ended> {
+  if (!signal) return wait;
+  const aborted: Ended = { end: { kind: 'aborted' }, events: [] };
+  if (signal.aborted) return (wait.catch(() => {}), Promise.resolve(aborted));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(aborted);
+    signal.addEventListener('abort', onAbort, { once: true });
+    wait.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+async function waitForEnd(client: FlyMachinesClient, id: string, instanceId: string, deadline: number): Promise<Ended> {
   const waited = await client.waitFor(id, instanceId, 'stopped', deadline);
-  if (waited === 'deadline') return { kind: 'deadline' };
-  if (waited === 'vanished') return { kind: 'vanished' };
+  if (waited === 'deadline') return { end: { kind: 'deadline' }, events: [] };
+  if (waited === 'vanished') return { end: { kind: 'vanished' }, events: [] };
   const stopped = await client.get(id);
-  if (!stopped) return { kind: 'vanished' };
+  if (!stopped) return { end: { kind: 'vanished' }, events: [] };
+  const events = (stopped.events ?? []).map((e) => ({ type: e.type, status: e.status, timestamp: e.timestamp })).reverse(); // the API lists newest first
   const exit = exitEventOf(stopped);
-  if (!exit) return { kind: 'no_exit_event' };
-  return { kind: 'exited', exitCode: exit.exit_code, ...(exit.signal ? { signal: exit.signal } : {}) };
+  if (!exit) return { end: { kind: 'no_exit_event' }, events };
+  return { end: { kind: 'exited', exitCode: exit.exit_code, ...(exit.signal ? { signal: exit.signal } : {}) }, events };
 }
 
 async function destroyQuietly(client: FlyMachinesClient, id: string, force: boolean): Promise<{ destroyed: boolean; destroyError?: string }> {

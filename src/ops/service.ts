@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import type { Config } from '../config.js';
 import { workersPage } from '../runs/service.js';
+import { liveMachinesView } from '../dispatch/view.js';
 import type { DatabaseHealth } from './health.js';
 import { llmSpend, pendingAccessRequests, type LlmSpendRow, queueAge, recentFailedRuns, runsByStatusLastDay } from './queries.js';
 
@@ -19,7 +20,7 @@ export async function opsPage(db: pg.Pool, config: Readonly<Config>, checkDataba
     // Nothing below could be read: say so plainly rather than fail the page an operator opens during an outage.
     return { version: config.version, database, signals: [{ name: 'Database', verdict: 'down' as Verdict, detail: database.problem }] };
   }
-  const [workers, queue, last24h, failed, byFeature, byUser, access] = await Promise.all([
+  const [workers, queue, last24h, failed, byFeature, byUser, access, machines] = await Promise.all([
     workersPage(db, config.worker.leaseMs),
     queueAge(db),
     runsByStatusLastDay(db),
@@ -27,6 +28,7 @@ export async function opsPage(db: pg.Pool, config: Readonly<Config>, checkDataba
     llmSpend(db, 'feature'),
     llmSpend(db, 'user'),
     pendingAccessRequests(db),
+    liveMachinesView(db),
   ]);
   const live = workers.workers.filter((w) => !w.stale && !w.stopping);
   const failed24h = last24h.find((r) => r.status === 'failed')?.n ?? 0;
@@ -52,6 +54,8 @@ export async function opsPage(db: pg.Pool, config: Readonly<Config>, checkDataba
     failed,
     llm: { byFeature: byFeature.map(withCostText), byUser: byUser.map(withCostText) },
     access,
+    // Shown when remote dispatch is on, or when machines are still recorded live (it was on, or a leak).
+    remote: config.remote || machines.length > 0 ? { enabled: config.remote !== null, machines: machines.map((m) => ({ ...m, age: formatAge(m.ageS) })) } : null,
   };
 }
 

@@ -10,6 +10,8 @@ export interface RunContext {
   /** 1 on the first attempt; also the fencing token of every write below. */
   attempt: number;
   ownerId: string | null;
+  /** The worker id the run is leased to: with runId and attempt, the fence a remote machine writes under. */
+  leaseOwner: string;
   /** Aborted on cancel (reason RunCanceledError), lost lease (LeaseLostError) or shutdown (ShutdownError). */
   signal: AbortSignal;
   log: Logger;

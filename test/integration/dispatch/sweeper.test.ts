@@ -8,7 +8,9 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FlyMachinesClient } from '../../../src/dispatch/fly-client.js';
-import { LABELS, sweepOrphans } from '../../../src/dispatch/sweeper.js';
+import { machinesForRun, recordMachineCreated } from '../../../src/dispatch/queries.js';
+import { LABELS, sweepAndRecord, sweepOrphans } from '../../../src/dispatch/sweeper.js';
+import { registerWorker } from '../../../src/runs/worker-queries.js';
 import { enqueueRun } from '../../../src/runs/enqueue.js';
 import { claimRuns } from '../../../src/runs/lease-queries.js';
 import { startFakeFlyMachines, type FakeFly } from '../../fakes/fly-machines.js';
@@ -93,5 +95,28 @@ describe('sweepOrphans', () => {
     const swept = await sweepOrphans({ client, db: db.pool, dispatcher: DISPATCHER });
     expect(swept.destroyed).toEqual([{ machineId, reason: `run ${r.id}'s lease has lapsed` }]);
     expect(fake.machines.get(machineId)!.state).toBe('destroyed');
+  });
+
+  it("leaves a finished run's machine to the living dispatcher that watches it, and marks rows of machines Fly removed as gone", async () => {
+    const done = await run('dispatch-done', null);
+    await db.pool.query(`UPDATE runs SET status = 'succeeded', finished_at = now() WHERE id = $1`, [done.id]);
+    await registerWorker(db.pool, { workerId: 'live-dispatcher', host: 'h', pid: 1, version: 't', kinds: [], concurrency: 1, livenessKey: 424242 });
+    const watched = await machineFor(done.id, 1);
+    const unwatched = await machineFor(done.id, 1);
+    const guest = { cpu_kind: 'shared', cpus: 1, memory_mb: 512 };
+    await recordMachineCreated(db.pool, { machineId: watched, runId: done.id, attempt: 1, dispatcherWorker: 'live-dispatcher', region: 'iad', guest });
+    await recordMachineCreated(db.pool, { machineId: unwatched, runId: done.id, attempt: 1, dispatcherWorker: 'dead-dispatcher', region: 'iad', guest });
+    // A machine Fly already destroyed by itself, recorded by a dispatcher that died: no longer listed.
+    await recordMachineCreated(db.pool, { machineId: 'gone0000000001', runId: done.id, attempt: 1, dispatcherWorker: 'dead-dispatcher', region: 'iad', guest });
+
+    const swept = await sweepAndRecord({ client, db: db.pool, dispatcher: DISPATCHER });
+    expect(swept.kept).toEqual([watched]);
+    expect(swept.destroyed).toEqual([{ machineId: unwatched, reason: `run ${done.id} is succeeded` }]);
+    expect(swept.gone).toBe(1);
+    const rows = new Map((await machinesForRun(db.pool, done.id)).map((m) => [m.machineId, m]));
+    expect(rows.get(watched)!.destroyedAt).toBeNull();
+    expect(rows.get(unwatched)!.endKind).toBe('swept');
+    expect(rows.get('gone0000000001')!.endKind).toBe('gone');
+    expect(fake.machines.get(watched)!.state).toBe('started');
   });
 });
