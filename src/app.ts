@@ -35,6 +35,7 @@ import { adminRoutes } from './site/admin-routes.js';
 import { diagnosticsRoutes } from './site/diagnostics-routes.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { libraryRoutes } from './library/routes.js';
+import { reflectionRoutes } from './reflections/routes.js';
 import { registerSecurity } from './web/security.js';
 import { registerStatic } from './web/static.js';
 import { viewOptions } from './web/views.js';
@@ -124,5 +125,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(diagnosticsRoutes);
   await app.register(feedbackRoutes);
   await app.register(libraryRoutes);
+  await app.register(reflectionRoutes);
   return app;
 }

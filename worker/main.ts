@@ -16,6 +16,7 @@ import { itemsOf } from '../src/bench/dataset.js';
 import { createBenchRunHandler, sandboxCodeGrader } from './handlers/bench-run.js';
 import { createGradeAttemptHandler } from './handlers/grade-attempt.js';
 import { createLibraryFetchHandler } from './handlers/library-fetch.js';
+import { createReflectionAnswerHandler } from './handlers/reflection-answer.js';
 import { createRegistry, registry as baseRegistry } from './handlers/index.js';
 import { startWorker, type RunningWorker } from './runtime.js';
 import { createDatabaseCheck } from '../src/ops/health.js';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     createGradeAttemptHandler({ db: pool, grader, llm }),
     benchRun,
     createLibraryFetchHandler({ db: pool }),
+    createReflectionAnswerHandler({ db: pool, llm }),
   ]);
   const worker = await startWorker({
     pool,
