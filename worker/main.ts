@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     ...baseRegistry.values(),
     createGradeAttemptHandler({ db: pool, grader, llm }),
     benchRun,
-    createLibraryFetchHandler({ db: pool }),
+    createLibraryFetchHandler({ db: pool, llm }),
     createReflectionAnswerHandler({ db: pool, llm }),
   ]);
   const worker = await startWorker({
