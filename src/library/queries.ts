@@ -66,22 +66,12 @@ export async function recordFetch(
   );
 }
 
-export interface SavedPage {
-  id: string;
-  title: string | null;
-  description: string | null;
+/** What a successful fetch records: everything read from the page, and its summary. */
+export type SavedPage = Pick<LibraryItem, 'id' | 'title' | 'description' | 'siteName' | 'authors' | 'published' | 'arxivId' | 'doi' | 'mainText' | 'summaryNotice' | 'autoTags'> & {
   finalUrl: string;
-  siteName: string | null;
-  authors: string[];
-  published: string | null;
-  arxivId: string | null;
-  doi: string | null;
-  mainText: string | null;
   summary: string;
   summarySource: 'llm' | 'offline';
-  summaryNotice: string | null;
-  autoTags: string[];
-}
+};
 
 /** A fetched page with everything read from it, in one statement: the item is never half-saved. */
 export async function recordSaved(db: Queryable, p: SavedPage): Promise<void> {

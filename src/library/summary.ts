@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { findSkills } from '../career/skills.js';
 import type { Llm } from '../llm/index.js';
+import { parseJsonAnswer } from '../llm/json-answer.js';
 import { librarySummaryPrompt } from '../llm/prompts/library-summary.js';
 import type { Extracted } from './extract.js';
 
@@ -24,18 +25,8 @@ const modelSummarySchema = z.object({
     .transform((tags) => [...new Set(tags)].slice(0, 8)),
 });
 
-/** The JSON object in a model's answer, checked; undefined when it is not there or not that shape. */
-export function parseModelSummary(text: string): z.infer<typeof modelSummarySchema> | undefined {
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start < 0 || end <= start) return undefined;
-  try {
-    const parsed = modelSummarySchema.safeParse(JSON.parse(text.slice(start, end + 1)));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The model's JSON, checked against the schema; undefined when it cannot be read. */
+const parseModelSummary = (text: string) => parseJsonAnswer(text, modelSummarySchema);
 
 /** The page's own words: its description, else its first paragraphs, else its title. */
 export function offlineSummary(page: Extracted): { summary: string; tags: string[] } {

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { withTransaction, type Queryable } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { Llm } from '../llm/index.js';
+import { parseJsonAnswer } from '../llm/json-answer.js';
 import { hammingReflectionPrompt } from '../llm/prompts/hamming-reflection.js';
 import { enqueueRun } from '../runs/enqueue.js';
 import { offlineAnswer, PROMPT_KEYS, promptText } from './prompts.js';
@@ -56,18 +57,8 @@ const modelAnswerSchema = z.object({
   observation: z.string().trim().min(5).max(800),
 });
 
-/** The JSON object in a model's answer, checked against the schema; undefined when it is not there or not that. */
-export function parseModelAnswer(text: string): z.infer<typeof modelAnswerSchema> | undefined {
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start < 0 || end <= start) return undefined;
-  try {
-    const parsed = modelAnswerSchema.safeParse(JSON.parse(text.slice(start, end + 1)));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The model's JSON, checked against the schema; undefined when it cannot be read. */
+export const parseModelAnswer = (text: string) => parseJsonAnswer(text, modelAnswerSchema);
 
 export const UNREADABLE_NOTICE = 'The model’s answer could not be read, so these are offline prompts for reflection.';
 
