@@ -1,8 +1,8 @@
 /**
  * /feedback (anyone: the form linked from every page's footer; signed-out visitors go through a honeypot and a
- * per-IP limit on accepted messages, on top of the coarse per-IP limit on every POST in web/security.ts) and /admin/feedback (the operator: read
- * it, and promote a row to a GitHub issue). /admin routes answer 404 to non-admins (web/security.ts, and
- * requireAdmin here as well).
+ * per-IP limit on accepted messages, on top of the coarse per-IP limit on every POST in web/security.ts) and
+ * /admin/feedback (the operator: read it, and promote a row to a GitHub issue). /admin routes answer 404 to
+ * non-admins (web/security.ts, and requireAdmin here as well).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
