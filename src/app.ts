@@ -38,6 +38,7 @@ import { diagnosticsRoutes } from './site/diagnostics-routes.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { libraryRoutes } from './library/routes.js';
 import { careerRoutes } from './career/routes.js';
+import { reflectionRoutes } from './reflections/routes.js';
 import { registerSecurity } from './web/security.js';
 import { registerStatic } from './web/static.js';
 import { viewOptions } from './web/views.js';
@@ -129,5 +130,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(feedbackRoutes);
   await app.register(libraryRoutes);
   await app.register(careerRoutes);
+  await app.register(reflectionRoutes);
   return app;
 }

@@ -17,6 +17,7 @@ import { createBenchRunHandler, sandboxCodeGrader } from './handlers/bench-run.j
 import { createGradeAttemptHandler } from './handlers/grade-attempt.js';
 import { createCareerAnalyseHandler } from './handlers/career-analyse.js';
 import { createLibraryFetchHandler } from './handlers/library-fetch.js';
+import { createReflectionAnswerHandler } from './handlers/reflection-answer.js';
 import { createRegistry, registry as baseRegistry } from './handlers/index.js';
 import { createRemoteDispatch } from './remote.js';
 import { startWorker, type RunningWorker } from './runtime.js';
@@ -63,8 +64,9 @@ async function main(): Promise<void> {
     ...baseRegistry.values(),
     createGradeAttemptHandler({ db: pool, grader, llm }),
     remote ? remote.wrap(benchRun) : benchRun,
-    createLibraryFetchHandler({ db: pool }),
+    createLibraryFetchHandler({ db: pool, llm }),
     createCareerAnalyseHandler({ db: pool, llm }),
+    createReflectionAnswerHandler({ db: pool, llm }),
   ]);
   const worker = await startWorker({
     pool,

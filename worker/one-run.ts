@@ -52,7 +52,7 @@ function handlersFor(pool: pg.Pool, llm: Pick<Llm, 'invoke'>, grader: Grader, co
     ...baseRegistry.values(),
     createBenchRunHandler({ db: pool, llm, code: sandboxCodeGrader(grader), resolveItems: (name, hash) => itemsOf(pool, name, hash), pausePollMs: config.bench.pausePollMs }),
     createGradeAttemptHandler({ db: pool, grader, llm: llm as Llm }),
-    createLibraryFetchHandler({ db: pool }),
+    createLibraryFetchHandler({ db: pool, llm: llm as Llm }),
   ]);
 }
 

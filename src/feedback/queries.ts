@@ -10,6 +10,8 @@ export interface Feedback {
   id: string;
   userId: string | null;
   authorName: string | null;
+  /** Sent by a visitor who was not signed in (userId is then null). */
+  signedOut: boolean;
   kind: FeedbackKind;
   message: string;
   page: string;
@@ -22,17 +24,17 @@ export interface Feedback {
 }
 
 const COLUMNS = `f.id::text AS id, f.user_id AS "userId", COALESCE(a.display_name, a.email) AS "authorName", f.kind,
-  f.message, f.page, f.created_at AS "createdAt", f.github_issue_url AS "githubIssueUrl",
+  f.signed_out AS "signedOut", f.message, f.page, f.created_at AS "createdAt", f.github_issue_url AS "githubIssueUrl",
   COALESCE(p.display_name, p.email) AS "promotedByName", f.promoted_at AS "promotedAt", f.last_error AS "lastError",
   f.last_error_at AS "lastErrorAt"`;
 const FROM = 'FROM feedback f LEFT JOIN users a ON a.id = f.user_id LEFT JOIN users p ON p.id = f.promoted_by';
 
 export async function insertFeedback(
   db: Queryable,
-  f: { userId: string; kind: FeedbackKind; message: string; page: string },
+  f: { userId: string | null; kind: FeedbackKind; message: string; page: string },
 ): Promise<string> {
   const { rows } = await db.query(
-    'INSERT INTO feedback (user_id, kind, message, page) VALUES ($1, $2, $3, $4) RETURNING id::text AS id',
+    'INSERT INTO feedback (user_id, signed_out, kind, message, page) VALUES ($1::uuid, $1::uuid IS NULL, $2, $3, $4) RETURNING id::text AS id',
     [f.userId, f.kind, f.message, f.page],
   );
   return rows[0].id;

@@ -31,12 +31,14 @@ export const feedbackSchema = z.object({
     .string({ message: 'Write a message.' })
     .transform((v) => v.replace(/\r\n/g, '\n').trim())
     .pipe(z.string().min(5, 'Say a little more (at least 5 characters).').max(4000, 'Keep it under 4,000 characters.')),
-  page: z.unknown().transform(pagePath),
+  // Optional: a post without it (a hand-made one) gets '/' rather than an error on a field nobody can see.
+  page: z.unknown().optional().transform(pagePath),
 });
 
 export type FeedbackInput = z.infer<typeof feedbackSchema>;
 
-export async function submitFeedback(db: Queryable, userId: string, input: FeedbackInput): Promise<string> {
+/** userId null: a signed-out visitor (the routes put a honeypot and a per-IP limit in front of that). */
+export async function submitFeedback(db: Queryable, userId: string | null, input: FeedbackInput): Promise<string> {
   return q.insertFeedback(db, { userId, ...input });
 }
 

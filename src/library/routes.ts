@@ -5,14 +5,20 @@
 import type { FastifyInstance } from 'fastify';
 import { requireUser, userOf } from '../auth/current-user.js';
 import { parseForm } from '../web/forms.js';
+import { wantsFragment } from '../web/htmx.js';
+import { libraryItemRoutes } from './item-routes.js';
 import { listItems } from './queries.js';
 import { addItem, addItemSchema } from './service.js';
 
 export async function libraryRoutes(app: FastifyInstance): Promise<void> {
   app.get('/library', { preHandler: requireUser }, async (request, reply) => {
     const items = await listItems(app.deps.pool, userOf(request).id);
-    return reply.view('pages/library/index.njk', { items, pending: items.some((i) => i.status === 'queued') });
+    const view = { items, pending: items.some((i) => i.status === 'queued') };
+    // The list polls itself while a page is being fetched; htmx gets the list alone.
+    return reply.view(wantsFragment(request) ? 'partials/library/list.njk' : 'pages/library/index.njk', view);
   });
+
+  await libraryItemRoutes(app);
 
   app.get('/library/add', { preHandler: requireUser }, async (_request, reply) =>
     reply.view('pages/library/add.njk', { values: {}, errors: {} }),

@@ -3,15 +3,13 @@
  * failed fetch is a stored outcome, not an error, so only a database failure is retried.
  */
 import { z } from 'zod';
-import type { Queryable } from '../../src/db/pool.js';
-import type { FetchPolicy } from '../../src/library/fetch.js';
-import { fetchItem, LIBRARY_FETCH_KIND } from '../../src/library/service.js';
+import { fetchItem, LIBRARY_FETCH_KIND, type FetchDeps } from '../../src/library/service.js';
 import { PermanentError, RetryableError } from '../errors.js';
 import type { RunHandler } from './types.js';
 
 const payloadSchema = z.object({ itemId: z.string().regex(/^\d{1,18}$/) });
 
-export function createLibraryFetchHandler(deps: { db: Queryable; policy?: FetchPolicy }): RunHandler {
+export function createLibraryFetchHandler(deps: FetchDeps): RunHandler {
   return {
     kind: LIBRARY_FETCH_KIND,
     async handle(payload, ctx) {

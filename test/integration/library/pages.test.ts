@@ -9,9 +9,10 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, type FetchPolicy } from '../../../src/library/fetch.js';
+import { createLlm } from '../../../src/llm/index.js';
 import { createLibraryFetchHandler } from '../../../worker/handlers/library-fetch.js';
 import type { RunContext } from '../../../worker/handlers/types.js';
-import { buildTestApp } from '../../helpers/app.js';
+import { buildTestApp, testConfig } from '../../helpers/app.js';
 import { signIn, type SignedIn } from '../../helpers/auth.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { listenOnLoopback, type Listening } from '../../fakes/loopback.js';
@@ -61,7 +62,9 @@ async function runQueuedFetch(): Promise<unknown> {
   const { rows } = await db.pool.query(`SELECT id::text, payload FROM runs WHERE kind = 'library-fetch' AND status = 'queued' ORDER BY id DESC LIMIT 1`);
   await db.pool.query('DELETE FROM runs WHERE id = $1', [rows[0].id]);
   const ctx = { runId: rows[0].id, attempt: 1, ownerId: null, signal: new AbortController().signal, log: pino({ level: 'silent' }) } as Partial<RunContext>;
-  return createLibraryFetchHandler({ db: db.pool, policy }).handle(rows[0].payload, ctx as RunContext);
+  // No ANTHROPIC_API_KEY: the summary is the offline one (items.test.ts covers the model's).
+  const llm = createLlm({ config: testConfig(db), pool: db.pool, logger: pino({ level: 'silent' }) });
+  return createLibraryFetchHandler({ db: db.pool, llm, policy }).handle(rows[0].payload, ctx as RunContext);
 }
 
 describe('/library/add refuses, and says why, beside the field', () => {
