@@ -298,19 +298,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.BENCH_DATA_DIR,
-    anthropic: {
-      apiKey: e.ANTHROPIC_API_KEY,
-      baseUrl: e.ANTHROPIC_BASE_URL,
-      dailyTokenCap: e.ANTHROPIC_DAILY_TOKEN_CAP,
-      defaultModel: e.ANTHROPIC_DEFAULT_MODEL,
-      cheapModel: e.ANTHROPIC_CHEAP_MODEL,
-    },
-    openaiCompat: {
-      baseUrl: e.OPENAI_COMPAT_BASE_URL?.replace(/\/+$/, ''),
-      apiKey: e.OPENAI_COMPAT_API_KEY,
-      models: e.OPENAI_COMPAT_MODELS,
-    },
-    llm: { timeoutMs: e.LLM_TIMEOUT_MS, maxRetries: e.LLM_MAX_RETRIES },
+    ...providerConfig(e),
     supabase: {
       url: e.SUPABASE_URL?.replace(/\/+$/, ''),
       anonKey: e.SUPABASE_ANON_KEY,
@@ -358,6 +346,25 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
   };
   return deepFreeze(config);
+}
+
+/** The LLM providers' settings (docs/llm.md). */
+function providerConfig(e: Env): Pick<Config, 'anthropic' | 'openaiCompat' | 'llm'> {
+  return {
+    anthropic: {
+      apiKey: e.ANTHROPIC_API_KEY,
+      baseUrl: e.ANTHROPIC_BASE_URL,
+      dailyTokenCap: e.ANTHROPIC_DAILY_TOKEN_CAP,
+      defaultModel: e.ANTHROPIC_DEFAULT_MODEL,
+      cheapModel: e.ANTHROPIC_CHEAP_MODEL,
+    },
+    openaiCompat: {
+      baseUrl: e.OPENAI_COMPAT_BASE_URL?.replace(/\/+$/, ''),
+      apiKey: e.OPENAI_COMPAT_API_KEY,
+      models: e.OPENAI_COMPAT_MODELS,
+    },
+    llm: { timeoutMs: e.LLM_TIMEOUT_MS, maxRetries: e.LLM_MAX_RETRIES },
+  };
 }
 
 /** BENCH_REMOTE=fly needs the Fly settings and a database URL the machine can reach; each missing one is named. */
