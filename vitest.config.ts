@@ -18,7 +18,7 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/helpers/global-setup.ts'],
-          testTimeout: 60_000,
+          testTimeout: 180_000, // only bounds a hang: every wait names its event, and a busy 2-core machine is slow
           hookTimeout: 120_000,
           // Files run in parallel, each against its own database cloned from the migrated template.
           fileParallelism: true,

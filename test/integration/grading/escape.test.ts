@@ -71,7 +71,7 @@ attempt("import pyodide.ffi", lambda: __import__("pyodide.ffi"))
 attempt("import _pyodide_core", lambda: __import__("_pyodide_core"))`), cases: ONE_TEST });
     const out = r.tests[0]!.stdout;
     for (const m of ['js', 'pyodide_js', 'pyodide.ffi', '_pyodide_core']) expect(out).toContain(`import ${m} !! ModuleNotFoundError`);
-  }, 30_000);
+  }, 120_000);
 
   it('cannot turn any reachable JsProxy into JS code (constructor chain)', async () => {
     const r = await pool.grade({ code: probeCode(JSPROXY_FINDERS), cases: ONE_TEST });
@@ -80,7 +80,7 @@ attempt("import _pyodide_core", lambda: __import__("_pyodide_core"))`), cases: O
     expect(out).toContain('EvalError');
     expect(out).not.toMatch(/ctor ->|proc ->|cp ->/);
     expect(everything(r)).not.toContain(SECRET);
-  }, 30_000);
+  }, 120_000);
 
   it('sees no parent environment and no host /proc', async () => {
     const r = await pool.grade({ code: probeCode(`
@@ -97,7 +97,7 @@ attempt("host passwd", lambda: open("/etc/passwd").read())`), cases: ONE_TEST })
     expect(out).toMatch(/host passwd !! FileNotFoundError/);
     expect(everything(r)).not.toContain(SECRET);
     expect(everything(r)).not.toContain('BENCH_SECRET');
-  }, 30_000);
+  }, 120_000);
 
   it('cannot open a TCP connection to the app or the database', async () => {
     // The counting listeners prove no connection landed; the test run's real Postgres is tried as well.
@@ -112,7 +112,7 @@ for name, port in (("web", ${ports.web}), ("db", ${ports.db})):
     expect(r.tests[0]!.stdout).toContain('postgres socket !!');
     expect(r.tests[0]!.stdout).not.toMatch(/socket ->/);
     expect(accepted).toEqual({ web: 0, db: 0 });
-  }, 30_000);
+  }, 120_000);
 
   it('without unshare, the in-process layers still refuse the network', async () => {
     const open = createGraderPool({ size: 1, timeLimitMs: 10_000, memoryLimitMb: 400, networkIsolation: 'off', logger: quiet, useSnapshot: false });
@@ -141,7 +141,7 @@ ${JSPROXY_FINDERS.replaceAll('process.env', `process.mainModule.require('child_p
     const out = r.tests[0]!.stdout;
     expect(out).toMatch(/os.system !! PermissionError/);
     for (const suffix of ['-sp', '-sys', '-popen', '-posix', '-js']) expect(existsSync(marker + suffix)).toBe(false);
-  }, 30_000);
+  }, 120_000);
 
   it('cannot reach native calls through ctypes (import, importlib, the built-in importer, the stdlib source)', async () => {
     const r = await pool.grade({ code: probeCode(`
@@ -165,7 +165,7 @@ attempt("stdlib source", from_source)`), cases: ONE_TEST });
     }
     expect(out).not.toContain('CDLL');
     expect(out).not.toContain('_ctypes from');
-  }, 30_000);
+  }, 120_000);
 
   it('cannot write files on the host, including the runner', async () => {
     const runner = join(import.meta.dirname, '..', '..', '..', 'src', 'practice', 'harness', 'runner.py');
@@ -178,7 +178,7 @@ attempt("runner append", lambda: open("${runner}", "a").write("raise SystemExit"
     expect(r.tests[0]!.stdout).toContain('tmp write -> 5'); // it "worked" in the in-memory FS...
     expect(existsSync(marker + '-w')).toBe(false); // ...which is not the host's
     expect(createHash('sha256').update(readFileSync(runner)).digest('hex')).toBe(before);
-  }, 30_000);
+  }, 120_000);
 
   it('cannot tamper with the next attempt (builtins, runner module, globals)', async () => {
     const tamper = `
@@ -202,5 +202,5 @@ def add(a, b):
     expect(wrong.status).toBe('failed');
     expect(wrong.tests[0]).toMatchObject({ name: 'small', status: 'fail', expected: '3', actual: '-1' });
     expect(wrong.tests[1]).toMatchObject({ name: 'clean', status: 'pass' });
-  }, 30_000);
+  }, 120_000);
 });
