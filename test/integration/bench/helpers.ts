@@ -27,7 +27,8 @@ export function fakeEnv(url: string, extra: Record<string, string> = {}): Record
     OPENAI_COMPAT_API_KEY: 'test-key',
     OPENAI_COMPAT_MODELS: 'model-a,model-b',
     LLM_MAX_RETRIES: '0',
-    WORKER_LEASE_MS: '3000',
+    // A lease a busy machine cannot lapse between heartbeats (crash.test.ts shortens it to be rescued quickly).
+    WORKER_LEASE_MS: '60000',
     WORKER_POLL_MS: '200',
     ...extra,
   };

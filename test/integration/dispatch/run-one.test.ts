@@ -22,7 +22,8 @@ describe('runOne', () => {
     const result = await runOne(testConfig(db), { runId: id }, { log });
     expect(result).toEqual({ status: 'succeeded', exitCode: 0 });
     expect((await getRunItems(db.pool, id)).map((i) => i.status)).toEqual(['pass', 'pass', 'pass']);
-    expect((await getRunEvents(db.pool, id)).map((e) => e.message)).toContain('Attempt 1 started by run-one');
+    const started = (await getRunEvents(db.pool, id)).find((e) => e.type === 'started');
+    expect(started).toMatchObject({ message: 'Attempt 1 started', data: { worker: expect.stringMatching(/^run-one:/) } });
     // Exactly that run: the other one is still queued.
     expect((await getRun(db.pool, other.id))!.status).toBe('queued');
   });
