@@ -32,7 +32,7 @@ beforeAll(async () => {
   env = fakeEnv(fake.url, { BENCH_PAUSE_POLL_MS: '100' });
   app = await benchApp(db, env);
   admin = await signIn(app, db, { admin: true });
-  grader = createGraderPool({ size: 1, timeLimitMs: 5000, memoryLimitMb: 320, logger: { info() {}, warn() {} } });
+  grader = createGraderPool({ size: 1, timeLimitMs: 120_000, memoryLimitMb: 320, logger: { info() {}, warn() {} } });
 }, 120_000);
 afterEach(async () => {
   await worker?.shutdown();

@@ -29,7 +29,7 @@ beforeAll(async () => {
   env = fakeEnv(openai.url, { ANTHROPIC_API_KEY: FAKE_ANTHROPIC_KEY, ANTHROPIC_BASE_URL: claude.url });
   app = await benchApp(db, env);
   admin = await signIn(app, db, { admin: true });
-  grader = createGraderPool({ size: 1, timeLimitMs: 5000, memoryLimitMb: 320, logger: { info() {}, warn() {} } });
+  grader = createGraderPool({ size: 1, timeLimitMs: 120_000, memoryLimitMb: 320, logger: { info() {}, warn() {} } });
 }, 120_000);
 afterEach(async () => {
   await worker?.shutdown();
