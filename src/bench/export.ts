@@ -1,10 +1,9 @@
 /**
  * Exports of a benchmark run: items as JSONL and CSV, the summary as JSON, and a signed bundle holding the three
  * with a manifest of their SHA-256 hashes signed with Ed25519. The key pair is generated once and kept in
- * app_secrets; its public key is shown on /bench. verifyBundle() never trusts the bundle's own key unless asked to:
- * pass the site's public key to check who signed it.
+ * app_secrets; its public key is shown on /bench. Checking a bundle is verify.ts (the CLI and the page share it).
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { getOrCreateSecret } from '../auth/secrets.js';
 import type { Queryable } from '../db/pool.js';
 import type { ItemRow } from './queries.js';
@@ -42,7 +41,7 @@ export function itemsJsonlText(items: ItemRow[]): string {
   return items.map((i) => JSON.stringify(i)).join('\n') + (items.length ? '\n' : '');
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export interface Bundle {
   format: typeof BUNDLE_FORMAT;
@@ -62,39 +61,4 @@ export function signBundle(key: KeyPair, runId: string, files: Record<string, st
   });
   const signature = sign(null, Buffer.from(manifest, 'utf8'), createPrivateKey(key.privateKey)).toString('base64');
   return { format: BUNDLE_FORMAT, manifest, signature, publicKey: key.publicKey, files };
-}
-
-export type Verification = { ok: true; run: string; files: string[] } | { ok: false; reason: string };
-
-/** Checks the signature over the manifest and every file's hash. `trustedKey`: the site's public key (PEM). */
-export function verifyBundle(text: string, trustedKey?: string): Verification {
-  let b: Bundle;
-  try {
-    b = JSON.parse(text) as Bundle;
-  } catch (err) {
-    return { ok: false, reason: `not a bundle: ${(err as Error).message}` };
-  }
-  if (b?.format !== BUNDLE_FORMAT || typeof b.manifest !== 'string' || typeof b.signature !== 'string' || typeof b.publicKey !== 'string') {
-    return { ok: false, reason: `not a ${BUNDLE_FORMAT} bundle` };
-  }
-  const key = trustedKey ?? b.publicKey;
-  if (trustedKey && createPublicKey(trustedKey).export({ type: 'spki', format: 'der' }).toString('hex') !== createPublicKey(b.publicKey).export({ type: 'spki', format: 'der' }).toString('hex')) {
-    return { ok: false, reason: 'signed with another key than the one given' };
-  }
-  let good = false;
-  try {
-    good = verify(null, Buffer.from(b.manifest, 'utf8'), createPublicKey(key), Buffer.from(b.signature, 'base64'));
-  } catch (err) {
-    return { ok: false, reason: `the signature cannot be checked: ${(err as Error).message}` };
-  }
-  if (!good) return { ok: false, reason: 'the signature does not match the manifest' };
-  const manifest = JSON.parse(b.manifest) as { run: string; files: { name: string; sha256: string }[] };
-  const names = new Set(Object.keys(b.files ?? {}));
-  for (const f of manifest.files) {
-    if (!names.has(f.name)) return { ok: false, reason: `${f.name} is missing` };
-    if (sha256(b.files[f.name]!) !== f.sha256) return { ok: false, reason: `${f.name} does not match its hash` };
-    names.delete(f.name);
-  }
-  if (names.size) return { ok: false, reason: `files not in the manifest: ${[...names].join(', ')}` };
-  return { ok: true, run: manifest.run, files: manifest.files.map((f) => f.name) };
 }

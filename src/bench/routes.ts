@@ -11,6 +11,7 @@ import { priceText } from '../llm/models.js';
 import { BANK_DATASET, builtInDataset } from './dataset.js';
 import { listLatestDatasets } from './dataset-queries.js';
 import { datasetRoutes } from './dataset-routes.js';
+import { verifyRoutes } from './verify-routes.js';
 import { benchAccessRoutes } from './access-routes.js';
 import { CreateRunError, createRuns } from './create.js';
 import { benchUser, checkBenchAccess } from './guard.js';
@@ -70,6 +71,7 @@ export async function benchRoutes(app: FastifyInstance): Promise<void> {
   await benchApiRoutes(app);
   await app.register(datasetRoutes);
   await app.register(benchAccessRoutes);
+  await app.register(verifyRoutes);
 }
 
 async function benchPageRoutes(app: FastifyInstance): Promise<void> {

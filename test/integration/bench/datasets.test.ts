@@ -13,7 +13,7 @@ import type { RunningWorker } from '../../../worker/runtime.js';
 import { signIn, type SignedIn } from '../../helpers/auth.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { openaiCompat, startFakeOpenAiCompatible, type FakeOpenAiCompatible } from '../../fakes/openai-compatible.js';
-import { benchApp, createViaApi, fakeEnv, finished, isProbe, startBenchWorker } from './helpers.js';
+import { benchApp, createViaApi, fakeEnv, finished, isProbe, multipart, startBenchWorker } from './helpers.js';
 
 const db = useTestDatabase();
 let fake: FakeOpenAiCompatible;
@@ -25,14 +25,6 @@ let env: Record<string, string>;
 
 const sample = (file: string) => readFileSync(join(projectRoot, 'docs/datasets', file), 'utf8');
 const datasetCount = async () => (await db.pool.query('SELECT count(*)::int AS n FROM bench_datasets')).rows[0].n as number;
-
-/** A multipart body as a browser sends the import form: the fields, and the file under "file". */
-function multipart(fields: Record<string, string>, file?: { name: string; text: string }) {
-  const boundary = '----bench-test-boundary';
-  const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
-  if (file) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n${file.text}\r\n`);
-  return { payload: parts.join('') + `--${boundary}--\r\n`, contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 async function importPage(user: SignedIn, fields: Record<string, string>, file?: { name: string; text: string }) {
   const body = multipart({ _csrf: user.csrf, ...fields }, file);

@@ -81,3 +81,11 @@ export async function finished(app: FastifyInstance, db: TestDatabase, user: Sig
   );
   return summary(app, user, benchId);
 }
+
+/** A multipart body as a browser sends the import form: the fields, and the file under "file". */
+export function multipart(fields: Record<string, string>, file?: { name: string; text: string }) {
+  const boundary = '----bench-test-boundary';
+  const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
+  if (file) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n${file.text}\r\n`);
+  return { payload: parts.join('') + `--${boundary}--\r\n`, contentType: `multipart/form-data; boundary=${boundary}` };
+}
