@@ -97,4 +97,12 @@ describe('/bench/verify', () => {
     expect(empty.statusCode).toBe(400);
     expect(empty.body).toContain('id="f-bundle-error">Paste a bundle.json or choose the file.');
   });
+
+  it('refuses a bundle over the limit and says the limit, beside the field', async () => {
+    const huge = 'x'.repeat(16 * 1024 * 1024 + 10);
+    const res = await verifyPage(admin, { bundle: huge });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('id="f-bundle-error">The bundle is over the limit (up to 16 MB)');
+    expect(res.body).not.toContain('data-verdict');
+  });
 });
