@@ -9,6 +9,7 @@ import { notFound } from '../errors.js';
 import { loadBank, type Bank } from '../practice/bank.js';
 import { parseForm } from '../web/forms.js';
 import { wantsFragment } from '../web/htmx.js';
+import { itemsForJob } from '../library/job-link-queries.js';
 import { correctedJd, editValues, jdEditSchema } from './edit.js';
 import { fitRoutes } from './fit-routes.js';
 import { problemsForSkills } from './problems.js';
@@ -32,6 +33,8 @@ export async function careerRoutes(app: FastifyInstance, opts: { bank?: Bank } =
     noWorker: await noWorkerFor(pool, job.status === 'analysing'),
     problems: job.parsed ? problemsForSkills(bank, [...job.parsed.mustHave, ...job.parsed.niceToHave].map((r) => r.skillId)) : [],
   });
+  // The whole page adds the library items the user linked to this JD (linked from the item's page).
+  const jobPage = async (job: JobRow) => ({ ...(await jobView(job)), libraryItems: await itemsForJob(pool, job.userId, job.id) });
   const jobsPage = async (request: FastifyRequest, reply: FastifyReply, form: { values: object; errors: object }) =>
     reply.view('pages/career/jobs.njk', { jobs: await listJobs(pool, userOf(request).id), hasProfile: Boolean(await getProfile(pool, userOf(request).id)), ...form });
 
@@ -45,7 +48,7 @@ export async function careerRoutes(app: FastifyInstance, opts: { bank?: Bank } =
   });
 
   app.get<{ Params: { id: string } }>('/jobs/:id', { preHandler: requireUser }, async (request, reply) =>
-    reply.view('pages/career/job.njk', await jobView(await ownJob(request))),
+    reply.view('pages/career/job.njk', await jobPage(await ownJob(request))),
   );
 
   // What htmx polls while the analysis runs; without htmx it is the whole page.

@@ -1,8 +1,8 @@
 /**
  * One library item: /library/:id shows what was read from the page (metadata, summary, tags, main text as plain
- * text), and its owner marks it read, tags it and links it to problems. Every form works as a plain post (redirect
- * back, or the page again with the error beside the field); the read toggle answers htmx with its card alone.
- * Another user's item answers 404.
+ * text), and its owner marks it read, tags it and links it to problems and to their own job descriptions. Every form
+ * works as a plain post (redirect back, or the page again with the error beside the field); the read toggle answers
+ * htmx with its card alone, the JD links (job-link-routes.ts) their section alone. Another user's item answers 404.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import { requireUser, userOf } from '../auth/current-user.js';
 import { notFound } from '../errors.js';
 import { parseForm } from '../web/forms.js';
 import { isHtmx } from '../web/htmx.js';
+import { jobLinkRoutes, jobLinkView, type ItemForm } from './job-link-routes.js';
 import { linkedProblems, listProblemChoices } from './problem-link-queries.js';
 import { getOwnItem, type LibraryItem } from './queries.js';
 import { linkToProblem, markRead, problemLinkSchema, setTags, tagsSchema, unlinkFromProblem } from './service.js';
@@ -25,17 +26,18 @@ export async function libraryItemRoutes(app: FastifyInstance): Promise<void> {
     if (!item) throw notFound('Library item');
     return item;
   };
-  const page = async (reply: FastifyReply, item: LibraryItem, form: { values?: Record<string, unknown>; errors?: Record<string, string> } = {}) =>
+  const back = (reply: FastifyReply, item: LibraryItem) => reply.redirect(`/library/${encodeURIComponent(item.id)}`, 303);
+  const page = async (request: FastifyRequest, reply: FastifyReply, item: LibraryItem, form: ItemForm = {}) =>
     reply.view('pages/library/item.njk', {
       item,
       linked: await linkedProblems(pool, item.id),
       problems: await listProblemChoices(pool),
+      ...(await jobLinkView(pool, userOf(request).id, item.id)),
       values: { tags: item.userTags.join(', '), ...form.values },
       errors: form.errors ?? {},
     });
-  const back = (reply: FastifyReply, item: LibraryItem) => reply.redirect(`/library/${encodeURIComponent(item.id)}`, 303);
 
-  app.get<WithId>('/library/:id', { preHandler: requireUser }, async (request, reply) => page(reply, await own(request)));
+  app.get<WithId>('/library/:id', { preHandler: requireUser }, async (request, reply) => page(request, reply, await own(request)));
 
   app.post<WithId>('/library/:id/read', { preHandler: requireUser }, async (request, reply) => {
     const item = await own(request);
@@ -49,7 +51,7 @@ export async function libraryItemRoutes(app: FastifyInstance): Promise<void> {
   app.post<WithId>('/library/:id/tags', { preHandler: requireUser }, async (request, reply) => {
     const item = await own(request);
     const form = parseForm(tagsSchema, request.body);
-    if (!form.ok) return page(reply.status(422), item, { values: form.values, errors: form.errors });
+    if (!form.ok) return page(request, reply.status(422), item, { values: form.values, errors: form.errors });
     await setTags(pool, userOf(request).id, item.id, form.data.tags);
     return back(reply, item);
   });
@@ -60,7 +62,7 @@ export async function libraryItemRoutes(app: FastifyInstance): Promise<void> {
     const linked = form.ok ? await linkToProblem(pool, userOf(request).id, item.id, form.data.slug) : null;
     if (!form.ok || (linked && !linked.ok)) {
       const errors = form.ok ? { slug: linked && !linked.ok ? linked.error : '' } : form.errors;
-      return page(reply.status(422), item, { values: { slug: request.body?.slug }, errors });
+      return page(request, reply.status(422), item, { values: { slug: request.body?.slug }, errors });
     }
     return back(reply, item);
   });
@@ -71,4 +73,7 @@ export async function libraryItemRoutes(app: FastifyInstance): Promise<void> {
     await unlinkFromProblem(pool, userOf(request).id, item.id, slug);
     return back(reply, item);
   });
+
+
+  jobLinkRoutes(app, { own, page, back });
 }

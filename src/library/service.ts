@@ -1,16 +1,19 @@
 /**
  * The reading library: adding a URL (checked as typed, then fetched by the worker), the fetch itself with extraction
- * and summary, and what the owner does with an item (read, tags, links to problems). No Fastify.
+ * and summary, and what the owner does with an item (read, tags, links to problems and to their job descriptions). No
+ * Fastify.
  */
 import type pg from 'pg';
 import { z } from 'zod';
 import { withTransaction, type Queryable } from '../db/pool.js';
+import { getJob } from '../career/queries.js';
 import { AppError } from '../errors.js';
 import type { Llm } from '../llm/index.js';
 import { enqueueRun } from '../runs/enqueue.js';
 import { checkUrl } from './address.js';
 import { extractPage } from './extract.js';
 import { DEFAULT_POLICY, safeFetch, type FetchPolicy } from './fetch.js';
+import { linkJob, unlinkJob } from './job-link-queries.js';
 import { linkProblem, listProblemChoices, unlinkProblem } from './problem-link-queries.js';
 import * as q from './queries.js';
 import { summarisePage } from './summary.js';
@@ -109,4 +112,27 @@ export async function linkToProblem(db: Queryable, userId: string, id: string, s
 export async function unlinkFromProblem(db: Queryable, userId: string, id: string, slug: string): Promise<void> {
   if (!(await q.getOwnItem(db, userId, id))) throw notFound();
   await unlinkProblem(db, userId, id, slug);
+}
+
+export const jobLinkSchema = z.object({
+  job: z.string({ message: 'Choose a job description.' }).regex(/^\d{1,18}$/, 'Choose a job description.'),
+});
+
+/**
+ * Links the owner's item to one of their own job descriptions. Unlike an unknown problem slug (a form error), a JD id
+ * that is not the user's is a 404, the answer their JD page would give: it does not say whether the id exists.
+ */
+export async function linkToJob(db: Queryable, userId: string, id: string, jobId: string): Promise<void> {
+  await ownItemAndJob(db, userId, id, jobId);
+  await linkJob(db, userId, id, jobId);
+}
+
+export async function unlinkFromJob(db: Queryable, userId: string, id: string, jobId: string): Promise<void> {
+  await ownItemAndJob(db, userId, id, jobId);
+  await unlinkJob(db, userId, id, jobId);
+}
+
+async function ownItemAndJob(db: Queryable, userId: string, id: string, jobId: string): Promise<void> {
+  if (!(await q.getOwnItem(db, userId, id))) throw notFound();
+  if (!(await getJob(db, userId, jobId))) throw new AppError('not_found', 'No such job description.');
 }
