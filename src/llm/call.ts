@@ -147,7 +147,7 @@ export class CallLifecycle {
     const fields = { ...this.logFields(ctx), provider: provider.name, model: request.model };
     // The most this call can cost (null: no price), logged before it starts so a runaway is visible up front.
     this.events.invoked({ ...fields, maxOutputTokens: request.maxOutputTokens, maxCostUsd: provider.estimateCost(request) });
-    const run = await withRetries(this.deps.policy, () => provider.invoke(request, signal), {
+    const run = await withRetries(this.deps.policy, () => invokeLinked(provider, request, signal), {
       signal,
       onFailure: ({ error, attempt: n, retryInMs }) =>
         this.events.error({
@@ -245,5 +245,22 @@ export class CallLifecycle {
       this.#settlers.set(key, settler);
     }
     return settler;
+  }
+}
+
+/**
+ * The provider gets a signal of its own, tied to the caller's only for the length of one request. The SDKs add an
+ * abort listener to the signal they are given and never remove it, so a long-lived caller's signal (a benchmark
+ * run's, shared by thousands of calls) would otherwise collect one listener per request until the run ends.
+ */
+async function invokeLinked(provider: LlmProvider, request: ProviderRequest, signal: AbortSignal) {
+  signal.throwIfAborted();
+  const own = new AbortController();
+  const onAbort = () => own.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await provider.invoke(request, own.signal);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }

@@ -2,6 +2,7 @@
  * The openai-compatible provider through the real `openai` SDK against the fake chat-completions endpoint: normal
  * answers, answers that arrive only in a reasoning field, `<think>` stripping, model list checks and error kinds.
  */
+import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LlmError } from '../../../src/llm/index.js';
 import { openaiCompat, startFakeOpenAiCompatible, type FakeOpenAiCompatible } from '../../fakes/openai-compatible.js';
@@ -130,5 +131,18 @@ describe('openai-compatible refusals', () => {
     const { rows } = await db.pool.query(`SELECT outcome, error_kind FROM llm_calls WHERE error_kind = 'bad_response' AND provider = 'openai-compatible'`);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.outcome === 'error')).toBe(true);
+  });
+});
+
+describe("a caller's long-lived signal", () => {
+  it('keeps no abort listener after each call (the SDK never removes the one it adds)', async () => {
+    fake.always(openaiCompat.completion({ content: 'Answer: 4' }));
+    const { llm } = buildLlm(db, env());
+    const run = new AbortController(); // as a benchmark run's signal, shared by every call it makes
+    for (let i = 0; i < 3; i++) {
+      await llm.invoke('openai-compatible', { userId: null, feature: 'benchmark_run', prompt: testPrompt('Solve it.'), model: 'qwen/qwen3-32b', maxOutputTokens: 50 }, run.signal);
+    }
+    expect(fake.requests.length).toBe(3);
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
   });
 });
