@@ -5,12 +5,19 @@
  * latency items per second, and a floor measured in the same run under the same load: the same number of calls from
  * the bare `openai` SDK to the same fake at the same concurrency, with none of our code around them. Then code
  * grading through the sandbox port, separately. The load average is printed beside the figures (the machine is
- * shared; figures from a loaded machine say little about the code).
+ * shared; figures from a loaded machine say little about the code), and so is the share of all cores busy during each
+ * phase: when it nears 100%, the machine is the limit. The fake provider runs in a process of its own, as a real one
+ * would, and both measured phases follow a warm-up of BENCH_WARMUP calls / items (connections opened, code compiled),
+ * as a long-running worker is warm.
  * Run: npm run bench:runs. Env: BENCH_DATABASE_URL (default: an embedded Postgres), BENCH_ITEMS, BENCH_CONCURRENCY,
- * BENCH_CODE_GRADES (0 skips the code grading, for A/B rounds of the item path).
+ * BENCH_WARMUP (default 200), BENCH_CODE_GRADES (0 skips the code grading, for A/B rounds of the item path), BENCH_PROFILE=<file>
+ * (a CPU profile of this process during the measured item phase).
  * Last line: {"items_per_s":…,"ideal_per_s":…,"overhead_ms_p50":…,"code_grades_per_s":…}
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import OpenAI from 'openai';
 import pg from 'pg';
@@ -21,7 +28,7 @@ import { insertBenchRun } from '../../src/bench/queries.js';
 import { upsertUser } from '../../src/auth/queries.js';
 import { loadConfig } from '../../src/config.js';
 import { migrate } from '../../src/db/migrate.js';
-import { createPool } from '../../src/db/pool.js';
+import { createPool, withTransaction } from '../../src/db/pool.js';
 import { createLlm } from '../../src/llm/index.js';
 import { loadBank } from '../../src/practice/bank.js';
 import { enqueueRun } from '../../src/runs/enqueue.js';
@@ -30,39 +37,96 @@ import { createGraderPool } from '../../dist/worker/grader/index.js';
 import { createBenchRunHandler, sandboxCodeGrader } from '../../worker/handlers/bench-run.js';
 import { createRegistry } from '../../worker/handlers/index.js';
 import { startWorker } from '../../worker/runtime.js';
-import { openaiCompat, startFakeOpenAiCompatible } from '../fakes/openai-compatible.js';
 import { startTestPostgres } from '../helpers/postgres-server.js';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const LATENCY_MS = 100;
 const CODE_GRADES = Number(process.env.BENCH_CODE_GRADES ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
 const log = (m: string) => console.error(m);
 
-function syntheticItems(n: number): BenchItem[] {
-  return Array.from({ length: n }, (_, i) => ({
+function syntheticItems(n: number, from = 0): BenchItem[] {
+  return Array.from({ length: n }, (_, k) => from + k).map((i) => ({
     id: `syn-${i}`, hash: `h${i}`, kind: 'numeric' as const, topic: ['probability', 'ml-coding'][i % 2]!, difficulty: 'easy', tags: [],
     title: `Item ${i}`, statement: `What is ${i} plus one? (item syn-${i})`, answer: i + 1, tolerance: 0.001,
   }));
 }
 
+/** The fake provider in its own process (fake-provider-process.ts), so its CPU is not counted as ours. */
+async function startProvider(): Promise<{ url: string; ask<T>(m: string, key: string): Promise<T>; close(): Promise<void> }> {
+  const child: ChildProcess = fork(new URL('./fake-provider-process.ts', import.meta.url), [], {
+    execArgv: ['--import', 'tsx'], env: { ...process.env, FAKE_LATENCY_MS: String(LATENCY_MS) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ask = <T>(m: string | null, key: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (msg: Record<string, T>) => {
+        if (!(key in msg)) return;
+        child.off('message', onMessage);
+        resolve(msg[key]!);
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`the fake provider exited (${code})`)));
+      if (m) child.send(m);
+    });
+  const url = await ask<string>(null, 'url');
+  return { url, ask, close: () => new Promise<void>((r) => { child.once('exit', () => r()); child.send('close'); }) };
+}
+
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** Busy share of all cores since `from` (from /proc/stat; null where there is none): is the machine the limit? */
+const cpuTicks = (): [number, number] | null => {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return [f.reduce((a, b) => a + b, 0), f[3]! + (f[4] ?? 0)];
+  } catch {
+    return null;
+  }
+};
+const busySince = (from: [number, number] | null) => {
+  const now = cpuTicks();
+  return from && now ? 1 - (now[1] - from[1]) / (now[0] - from[0]) : null;
+};
+const pct = (x: number | null) => (x === null ? 'unknown' : `${(100 * x).toFixed(0)}%`);
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-/** The floor: ITEMS calls from the bare SDK at CONCURRENCY, no database, no LLM layer, no grading. */
-async function bareSdkPerS(url: string): Promise<number> {
+/** The floor: n calls from the bare SDK at CONCURRENCY, no database, no LLM layer, no grading. */
+async function bareSdkPerS(url: string, n: number): Promise<number> {
   const client = new OpenAI({ apiKey: 'none', baseURL: url, maxRetries: 0 });
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (next < ITEMS) {
+      while (next < n) {
         const i = next++;
         await client.chat.completions.create({ model: 'fake', max_tokens: 64, messages: [{ role: 'user', content: `What is ${i} plus one? (item syn-${i})` }] });
       }
     }),
   );
-  return ITEMS / ((performance.now() - started) / 1000);
+  return n / ((performance.now() - started) / 1000);
+}
+
+/** Enqueues a benchmark run over `items` and waits until it has succeeded; its seconds from enqueue to done. */
+async function runItems(pool: pg.Pool, items: BenchItem[], owner: string | null): Promise<{ elapsedS: number; benchId: string }> {
+  const started = performance.now();
+  // One transaction, as src/bench/create.ts does: a warm worker would claim a run whose record is not there yet.
+  const { runId, benchId } = await withTransaction(pool, async (client) => {
+    const { id } = await enqueueRun(client, { kind: BENCH_RUN_KIND, ownerId: owner, payload: {} });
+    const bench = await insertBenchRun(client, {
+      runId: id, ownerId: owner, groupId: randomUUID(), provider: 'openai-compatible', model: 'fake', dataset: 'synthetic', datasetHash: 'synthetic', seed: 'bench',
+      params: { filters: {}, subset: {}, temperature: 0, maxOutputTokens: 64, concurrency: CONCURRENCY },
+      items: items.map((i) => ({ id: i.id, hash: i.hash })), samples: 1, budgetUsd: null, budgetTokens: null, estimateUsd: null, estimateTokens: 0, provenance: {},
+    });
+    return { runId: id, benchId: bench };
+  });
+  for (;;) {
+    const run = await getRun(pool, runId);
+    if (run && !['queued', 'running'].includes(run.status)) {
+      if (run.status !== 'succeeded') throw new Error(`run ended ${run.status}: ${run.error?.message}`);
+      return { elapsedS: (performance.now() - started) / 1000, benchId };
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 async function main(): Promise<void> {
@@ -74,62 +138,68 @@ async function main(): Promise<void> {
   const url = Object.assign(new URL(server.adminUrl), { pathname: '/bench_runs_bench' }).toString();
   const pool = createPool(url, { max: 20 });
   await migrate(pool);
-  const fake = await startFakeOpenAiCompatible();
-  fake.always(openaiCompat.completion({ delayMs: LATENCY_MS, content: (body) => `Answer: ${Number(/What is (\d+) plus one/.exec(body.messages.at(-1).content)![1]) + 1}` }));
+  const fake = await startProvider();
   const config = loadConfig({
     NODE_ENV: 'production', LOG_LEVEL: 'silent', DATABASE_URL: url, OPENAI_COMPAT_BASE_URL: fake.url, OPENAI_COMPAT_MODELS: 'fake',
     ANTHROPIC_DAILY_TOKEN_CAP: '1000000000', WORKER_CONCURRENCY: '2', WORKER_POLL_MS: '100',
   });
   const items = syntheticItems(ITEMS);
-  const byId = new Map(items.map((i) => [i.id, i]));
+  const warmItems = syntheticItems(WARMUP, ITEMS);
+  const byId = new Map([...items, ...warmItems].map((i) => [i.id, i]));
   const userId = randomUUID();
   await upsertUser(pool, { id: userId, email: 'bench@example.com', displayName: 'Bench' });
   const silent = pino({ level: 'silent' });
   const llm = createLlm({ config, pool, logger: silent });
   const grader = createGraderPool({ size: 1, concurrency: 1, timeLimitMs: 10_000, memoryLimitMb: 256, logger: { info() {}, warn() {} } });
+  // As in a running worker, the sandbox is warm before any item: loading it takes seconds of CPU, which would
+  // otherwise compete with the item path on a 2-core machine and be counted against it.
+  await grader.whenWarm();
   const handler = createBenchRunHandler({ db: pool, llm, code: sandboxCodeGrader(grader), resolveItems: async () => byId, pausePollMs: 1000 });
   const worker = await startWorker({ pool, databaseUrl: url, config: config.worker, registry: createRegistry([handler]), log: silent, version: 'bench' });
 
-  log(`baseline: ${ITEMS} bare SDK calls at concurrency ${CONCURRENCY} (load average ${load()})...`);
-  const baseline = await bareSdkPerS(fake.url);
-  log(`  ${baseline.toFixed(0)} calls/s`);
-  fake.requests.length = 0;
-  log(`${ITEMS} numeric items at concurrency ${CONCURRENCY}, model latency ${LATENCY_MS} ms (load average ${load()})...`);
-  const started = performance.now();
   const owner = process.env.BENCH_NO_OWNER ? null : userId;
-  const { id: runId } = await enqueueRun(pool, { kind: BENCH_RUN_KIND, ownerId: owner, payload: {} });
-  const benchId = await insertBenchRun(pool, {
-    runId, ownerId: owner, groupId: randomUUID(), provider: 'openai-compatible', model: 'fake', dataset: 'synthetic', datasetHash: 'synthetic', seed: 'bench',
-    params: { filters: {}, subset: {}, temperature: 0, maxOutputTokens: 64, concurrency: CONCURRENCY },
-    items: items.map((i) => ({ id: i.id, hash: i.hash })), samples: 1, budgetUsd: null, budgetTokens: null, estimateUsd: null, estimateTokens: 0, provenance: {},
-  });
-  for (;;) {
-    const run = await getRun(pool, runId);
-    if (run && !['queued', 'running'].includes(run.status)) {
-      if (run.status !== 'succeeded') throw new Error(`run ended ${run.status}: ${run.error?.message}`);
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 20));
+  log(`warm-up: ${WARMUP} bare SDK calls and a run of ${WARMUP} items...`);
+  if (WARMUP > 0) {
+    await bareSdkPerS(fake.url, WARMUP);
+    await runItems(pool, warmItems, owner);
   }
-  const elapsedS = (performance.now() - started) / 1000;
+  log(`baseline: ${ITEMS} bare SDK calls at concurrency ${CONCURRENCY} (load average ${load()})...`);
+  const c0 = cpuTicks();
+  const baseline = await bareSdkPerS(fake.url, ITEMS);
+  const baselineBusy = busySince(c0);
+  log(`  ${baseline.toFixed(0)} calls/s, cores busy ${pct(baselineBusy)}`);
+  await fake.ask('reset', 'reset');
+  log(`${ITEMS} numeric items at concurrency ${CONCURRENCY}, model latency ${LATENCY_MS} ms (load average ${load()})...`);
+  // BENCH_PROFILE=<file>: a CPU profile of this process during the item phase only (open it in Chrome DevTools).
+  const profiler = process.env.BENCH_PROFILE ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
+  const elu0 = performance.eventLoopUtilization();
+  const cpu0 = cpuTicks();
+  const { elapsedS, benchId } = await runItems(pool, items, owner);
+  const itemsBusy = busySince(cpu0);
+  const elu = performance.eventLoopUtilization(elu0).utilization;
+  if (profiler) writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
   const { rows } = await pool.query(`SELECT verdict, count(*)::int AS n FROM bench_items WHERE bench_run_id = $1 GROUP BY verdict`, [benchId]);
   if (rows.length !== 1 || rows[0].verdict !== 'correct' || rows[0].n !== ITEMS) throw new Error(`unexpected verdicts: ${JSON.stringify(rows)}`);
   // Our time per item outside the model call: each of the CONCURRENCY slots spent elapsed·C/N per item, of which
   // LATENCY_MS was the model. Per item: time from the fake receiving the request to the row being written, minus the
   // model's latency (the after-call share), is reported too.
   const { rows: rec } = await pool.query(`SELECT item_id, extract(epoch FROM recorded_at) * 1000 AS at FROM bench_items WHERE bench_run_id = $1`, [benchId]);
-  const arrival = new Map(fake.requests.map((r) => [/item (syn-\d+)/.exec(r.body.messages.at(-1).content)![1]!, r.at]));
+  const arrival = new Map(await fake.ask<[string, number][]>('arrivals', 'arrivals'));
   const afterCall = rec.map((r) => Number(r.at) - arrival.get(r.item_id)! - LATENCY_MS);
   const slotOverhead = (elapsedS * 1000 * CONCURRENCY) / ITEMS - LATENCY_MS;
   const itemsPerS = ITEMS / elapsedS;
   const ideal = CONCURRENCY / (LATENCY_MS / 1000);
-  log(`  ${itemsPerS.toFixed(0)} items/s (ideal ${ideal}, bare SDK ${baseline.toFixed(0)}), ${(100 * itemsPerS / ideal).toFixed(1)}% of ideal, ${(100 * itemsPerS / baseline).toFixed(1)}% of the bare SDK; slot overhead ${slotOverhead.toFixed(1)} ms/item, after-call p50 ${p50(afterCall).toFixed(1)} ms (load average ${load()})`);
+  log(`  ${itemsPerS.toFixed(0)} items/s (ideal ${ideal}, bare SDK ${baseline.toFixed(0)}), ${(100 * itemsPerS / ideal).toFixed(1)}% of ideal, ${(100 * itemsPerS / baseline).toFixed(1)}% of the bare SDK; slot overhead ${slotOverhead.toFixed(1)} ms/item, after-call p50 ${p50(afterCall).toFixed(1)} ms; cores busy ${pct(itemsBusy)}, this process's event loop busy ${pct(elu)} (load average ${load()})`);
   await worker.shutdown();
 
   log(`code grading through the sandbox port: ${CODE_GRADES} reference solutions...`);
   const code = bankDataset(loadBank()).items.filter((i) => i.kind === 'code');
   const port = sandboxCodeGrader(grader);
-  if (CODE_GRADES > 0) await grader.whenWarm();
   const t0 = performance.now();
   for (let i = 0; i < CODE_GRADES; i++) {
     const item = code[i % code.length]!;
@@ -145,7 +215,7 @@ async function main(): Promise<void> {
   await admin.end();
   await server.stop();
   const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-  console.log(JSON.stringify({ items_per_s: round(itemsPerS), ideal_per_s: ideal, baseline_sdk_per_s: round(baseline), load_avg_1m: round(loadavg()[0]!), overhead_ms_p50: round(p50(afterCall)), overhead_ms_slot_mean: round(slotOverhead), code_grades_per_s: gradesPerS === null ? null : round(gradesPerS, 2) }));
+  console.log(JSON.stringify({ items_per_s: round(itemsPerS), ideal_per_s: ideal, baseline_sdk_per_s: round(baseline), load_avg_1m: round(loadavg()[0]!), cores_busy: itemsBusy === null ? null : round(itemsBusy, 2), baseline_cores_busy: baselineBusy === null ? null : round(baselineBusy, 2), overhead_ms_p50: round(p50(afterCall)), overhead_ms_slot_mean: round(slotOverhead), code_grades_per_s: gradesPerS === null ? null : round(gradesPerS, 2) }));
 }
 
 main().catch((err) => {

@@ -82,7 +82,9 @@ export async function startScriptedServer<Step extends { type: string; delayMs?:
       else answer();
     });
   });
-  server.keepAliveTimeout = 1000;
+  // Clients keep their connections, as with a real provider: undici drops a connection whose server announces a
+  // keep-alive under its own 1 s margin, so at 1 s every request opened a new one. close() cuts idle ones anyway.
+  server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
 
