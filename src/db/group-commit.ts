@@ -3,19 +3,22 @@
  * next batch, as one statement. With nothing in flight a write goes at once, so a slow caller pays no delay; a busy
  * one (a benchmark run at concurrency 50) writes tens of rows per statement instead of one. Each caller's promise
  * settles when its batch has committed (or failed), so "written" still means in the database.
- * Used for a benchmark run's item rows (src/bench/execute.ts) and the daily cap's settles (src/llm/call.ts).
+ * The write may return one result per item, in order (a batched reservation says which items it granted); each
+ * caller gets its own.
+ * Used for a benchmark run's item rows (src/bench/execute.ts), and the daily cap's reservations and settles and the
+ * llm_calls rows (src/llm/call.ts).
  */
-export class GroupCommit<T> {
-  #pending: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
+export class GroupCommit<T, R = void> {
+  #pending: { item: T; resolve: (r: R) => void; reject: (err: unknown) => void }[] = [];
   #writing = false;
 
   constructor(
-    private readonly write: (items: T[]) => Promise<void>,
+    private readonly write: (items: T[]) => Promise<R[] | void>,
     private readonly maxBatch = 250,
   ) {}
 
-  add(item: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  add(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       this.#pending.push({ item, resolve, reject });
       if (!this.#writing) void this.#drain();
     });
@@ -26,8 +29,8 @@ export class GroupCommit<T> {
     while (this.#pending.length > 0) {
       const batch = this.#pending.splice(0, this.maxBatch);
       try {
-        await this.write(batch.map((b) => b.item));
-        for (const b of batch) b.resolve();
+        const results = await this.write(batch.map((b) => b.item));
+        batch.forEach((b, i) => b.resolve(results ? results[i]! : (undefined as R)));
       } catch (err) {
         for (const b of batch) b.reject(err);
       }

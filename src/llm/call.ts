@@ -7,15 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/pool.js';
 import type { ErrorReporter } from '../observability/reporter.js';
-import { GroupCommit } from '../db/group-commit.js';
-import { releaseReservation, reserveTokens, settleReservation, type Reservation } from './budget-queries.js';
+import type { Reservation } from './budget-queries.js';
+import { CallWrites } from './call-writes.js';
 import { LlmError } from './errors.js';
 import { reservationFor, totalTokens } from './prices.js';
 import { OFFLINE } from './providers/offline.js';
 import { checkRequestFits, type ProviderRegistry } from './registry.js';
 import { withRetries, type RetryPolicy } from './retry.js';
 import { createEvents, zeroUsage } from './telemetry.js';
-import { insertLlmCall, type CallRecord } from './telemetry-queries.js';
+import type { CallRecord } from './telemetry-queries.js';
 import type { LlmLogger, LlmProvider, ModelChoice, PromptPayload, ProviderRequest, ProviderResponse } from './types.js';
 
 /** What a call needs to know about itself for logs and the llm_calls row. */
@@ -38,6 +38,8 @@ export interface Attempted {
   attempts: number;
   reservedTokens: number;
   costUsd: number | null;
+  /** The reservation's settle, written while the call's row is (recordSuccess waits for both); never rejects. */
+  settling: Promise<void>;
 }
 
 /** A provider call that failed, with what is known about it for the record. */
@@ -69,16 +71,12 @@ type RecordFields = Omit<CallRecord, 'invocationId' | 'userId' | 'feature' | 'pr
 
 export class CallLifecycle {
   readonly events: ReturnType<typeof createEvents>;
-  /**
-   * Settles of one user's day, group-committed: the calls that finish while one settle is being written are settled
-   * together by one UPDATE (the sums of their reservations and real counts). A waiting settle keeps its reservation
-   * counted a moment longer, which can only overstate the day's usage, never let the cap be passed. A benchmark run
-   * at concurrency 50 otherwise queues 50 updates on the same row lock.
-   */
-  readonly #settlers = new Map<string, GroupCommit<{ reservation: Reservation; used: number }>>();
+  /** Reserves, settles and llm_calls rows, group-committed (see call-writes.ts). */
+  readonly #writes: CallWrites;
 
   constructor(private readonly deps: CallDeps) {
     this.events = createEvents(deps.logger);
+    this.#writes = new CallWrites(deps.pool, deps.defaultDailyCap);
   }
 
   get registry(): ProviderRegistry {
@@ -99,7 +97,7 @@ export class CallLifecycle {
   /** Writes the call's llm_calls row. A failure to write is logged, never thrown: it must not break the call. */
   async record(ctx: CallContext, r: RecordFields): Promise<void> {
     try {
-      await insertLlmCall(this.deps.pool, {
+      await this.#writes.record({
         ...r,
         invocationId: ctx.invocationId,
         userId: ctx.userId,
@@ -114,8 +112,8 @@ export class CallLifecycle {
     }
   }
 
-  recordSuccess(ctx: CallContext, done: Attempted): Promise<void> {
-    return this.record(ctx, {
+  async recordSuccess(ctx: CallContext, done: Attempted): Promise<void> {
+    const recording = this.record(ctx, {
       model: done.response.model,
       source: ctx.providerName === OFFLINE ? 'offline' : 'llm',
       outcome: 'ok',
@@ -126,6 +124,7 @@ export class CallLifecycle {
       costUsd: done.costUsd,
       attempts: done.attempts,
     });
+    await Promise.all([done.settling, recording]);
   }
 
   recordFailure(ctx: CallContext, failure: CallFailure, source: 'llm' | 'offline', outcome: 'fallback' | 'error'): Promise<void> {
@@ -198,10 +197,10 @@ export class CallLifecycle {
       const { response, attempts, costUsd } = await this.attempt(ctx, provider, request, signal);
       const settled = reservation;
       reservation = null;
-      if (settled) await this.settle(ctx, settled, response);
-      return { response, attempts, costUsd, reservedTokens: settled?.tokens ?? 0 };
+      const settling = settled ? this.settle(ctx, settled, response) : Promise.resolve();
+      return { response, attempts, costUsd, reservedTokens: settled?.tokens ?? 0, settling };
     } catch (err) {
-      if (reservation) await releaseReservation(this.deps.pool, reservation);
+      if (reservation) await this.#writes.release(reservation);
       if (err instanceof LlmError) throw new CallFailure(err, model, reservation?.tokens ?? 0);
       throw err;
     }
@@ -210,7 +209,7 @@ export class CallLifecycle {
   /** Reserves the request's worst case against the user's daily cap, or throws budget_exceeded. */
   private async reserve(ctx: CallContext, providerName: string, request: ProviderRequest): Promise<Reservation> {
     const tokens = reservationFor(request);
-    const reservation = await reserveTokens(this.deps.pool, ctx.userId!, tokens, this.deps.defaultDailyCap);
+    const reservation = await this.#writes.reserve(ctx.userId!, tokens);
     if (reservation) return reservation;
     this.events.budgetExceeded({ ...this.logFields(ctx), provider: providerName, model: request.model, requestedTokens: tokens });
     this.deps.reporter?.breadcrumb('llm', 'AI budget for today used up', { userId: ctx.userId, feature: ctx.feature });
@@ -222,29 +221,12 @@ export class CallLifecycle {
    * counted in full, which can only overstate today's usage, never let the cap be overrun.
    */
   private async settle(ctx: CallContext, reservation: Reservation, response: ProviderResponse): Promise<void> {
-    await this.#settlerFor(reservation).add({ reservation, used: totalTokens(response.usage) }).catch((err: unknown) =>
+    await this.#writes.settle(reservation, totalTokens(response.usage)).catch((err: unknown) =>
       this.deps.logger.error(
         { err: String(err), invocationId: ctx.invocationId, reservedTokens: reservation.tokens },
         'could not settle an LLM reservation; it stays reserved for today',
       ),
     );
-  }
-
-  #settlerFor(r: Reservation): GroupCommit<{ reservation: Reservation; used: number }> {
-    const key = `${r.userId}:${r.day}`;
-    let settler = this.#settlers.get(key);
-    if (!settler) {
-      // One entry per user and UTC day seen by this process; forget them all now and then (a settle in flight
-      // keeps its own reference).
-      if (this.#settlers.size >= 1000) this.#settlers.clear();
-      settler = new GroupCommit(async (batch) => {
-        const reserved = batch.reduce((n, b) => n + b.reservation.tokens, 0);
-        const used = batch.reduce((n, b) => n + b.used, 0);
-        await settleReservation(this.deps.pool, { userId: r.userId, day: r.day, tokens: reserved }, used, batch.length);
-      });
-      this.#settlers.set(key, settler);
-    }
-    return settler;
   }
 }
 

@@ -26,35 +26,31 @@ export interface CallRecord {
   attempts: number;
 }
 
-export async function insertLlmCall(db: Queryable, r: CallRecord): Promise<void> {
-  await db.query(
-    `INSERT INTO llm_calls (invocation_id, user_id, feature, provider, model, prompt_id, prompt_version, source, outcome,
+/**
+ * Writes calls' rows, one statement for any number of them (the llm layer group-commits them: a benchmark run at
+ * concurrency 50 would otherwise send one INSERT per call).
+ */
+export async function insertLlmCalls(db: Queryable, records: CallRecord[]): Promise<void> {
+  const rows = records.map((r) => ({
+    invocation_id: r.invocationId, user_id: r.userId, feature: r.feature, provider: r.provider, model: r.model, prompt_id: r.promptId,
+    prompt_version: r.promptVersion, source: r.source, outcome: r.outcome, error_kind: r.errorKind, stop_reason: r.stopReason,
+    input_tokens: r.usage.inputTokens, output_tokens: r.usage.outputTokens, cache_read_tokens: r.usage.cacheReadTokens,
+    cache_write_tokens: r.usage.cacheWriteTokens, reserved_tokens: r.reservedTokens, cost_usd: r.costUsd,
+    price_version: r.costUsd === null ? null : PRICE_TABLE.version, latency_ms: Math.round(r.latencyMs), attempts: r.attempts,
+  }));
+  await db.query({
+    name: 'llm_insert_calls',
+    text: `INSERT INTO llm_calls (invocation_id, user_id, feature, provider, model, prompt_id, prompt_version, source, outcome,
        error_kind, stop_reason, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reserved_tokens,
        cost_usd, price_version, latency_ms, attempts)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
-    [
-      r.invocationId,
-      r.userId,
-      r.feature,
-      r.provider,
-      r.model,
-      r.promptId,
-      r.promptVersion,
-      r.source,
-      r.outcome,
-      r.errorKind,
-      r.stopReason,
-      r.usage.inputTokens,
-      r.usage.outputTokens,
-      r.usage.cacheReadTokens,
-      r.usage.cacheWriteTokens,
-      r.reservedTokens,
-      r.costUsd,
-      r.costUsd === null ? null : PRICE_TABLE.version,
-      Math.round(r.latencyMs),
-      r.attempts,
-    ],
-  );
+     SELECT invocation_id, user_id, feature, provider, model, prompt_id, prompt_version, source, outcome, error_kind, stop_reason,
+       input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reserved_tokens, cost_usd, price_version, latency_ms, attempts
+       FROM jsonb_to_recordset($1::jsonb) AS x(invocation_id uuid, user_id uuid, feature text, provider text, model text, prompt_id text,
+         prompt_version text, source text, outcome text, error_kind text, stop_reason text, input_tokens int, output_tokens int,
+         cache_read_tokens int, cache_write_tokens int, reserved_tokens int, cost_usd numeric, price_version text, latency_ms int,
+         attempts int)`,
+    values: [JSON.stringify(rows)],
+  });
 }
 
 export interface RecentCall {

@@ -55,4 +55,18 @@ describe('GroupCommit', () => {
     await Promise.all(adds);
     expect(w.batches).toEqual([[1], [2, 3], [4, 5]]);
   });
+
+  it("gives each caller its own result when the write returns one per item", async () => {
+    const batches: number[][] = [];
+    let gate!: () => void;
+    const gc = new GroupCommit<number, string>(async (items) => {
+      batches.push(items);
+      if (batches.length === 1) await new Promise<void>((r) => (gate = r));
+      return items.map((n) => `granted ${n}`);
+    });
+    const adds = [1, 2, 3].map((n) => gc.add(n));
+    gate();
+    expect(await Promise.all(adds)).toEqual(['granted 1', 'granted 2', 'granted 3']);
+    expect(batches).toEqual([[1], [2, 3]]);
+  });
 });
