@@ -5,7 +5,7 @@
  * settles when its batch has committed (or failed), so "written" still means in the database.
  * The write may return one result per item, in order (a batched reservation says which items it granted); each
  * caller gets its own.
- * Used for a benchmark run's item rows (src/bench/execute.ts), and the daily cap's reservations and settles and the
+ * Used for a benchmark run's item rows (src/bench/runner.ts), and the daily cap's reservations and settles and the
  * llm_calls rows (src/llm/call.ts).
  */
 export class GroupCommit<T, R = void> {

@@ -19,6 +19,11 @@ export interface ScriptedServer<Step> {
   /** The base URL to give the SDK. */
   url: string;
   requests: RecordedRequest[];
+  /** Scripted requests open now (a request is open until answered or cut), and the most at once since start or reset(). */
+  readonly open: number;
+  readonly peakOpen: number;
+  /** Holds every answer until the returned function is called: lets a test see how many requests a client keeps open. */
+  hold(): () => void;
   /** Queues steps: each request consumes the next one. */
   script(...steps: Step[]): void;
   /** The step used when the queue is empty (initially the fake's normal answer). */
@@ -47,6 +52,9 @@ export async function startScriptedServer<Step extends { type: string; delayMs?:
   const requests: RecordedRequest[] = [];
   let queue: Step[] = [];
   let fallback = responder.defaultStep;
+  let open = 0;
+  let peakOpen = 0;
+  let held: (() => void)[] | null = null;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -67,6 +75,9 @@ export async function startScriptedServer<Step extends { type: string; delayMs?:
         return;
       }
       requests.push(recorded);
+      open++;
+      peakOpen = Math.max(peakOpen, open);
+      res.once('close', () => void open--);
       const step = queue.length > 0 ? queue.shift()! : fallback;
       const answer = () => {
         if (res.destroyed) return;
@@ -78,8 +89,9 @@ export async function startScriptedServer<Step extends { type: string; delayMs?:
         }
         responder.respond(step as Exclude<Step, CommonStep>, recorded, res);
       };
-      if (step.delayMs) setTimeout(answer, step.delayMs);
-      else answer();
+      const go = () => (step.delayMs ? void setTimeout(answer, step.delayMs) : answer());
+      if (held) held.push(go);
+      else go();
     });
   });
   // Clients keep their connections, as with a real provider: undici drops a connection whose server announces a
@@ -91,10 +103,25 @@ export async function startScriptedServer<Step extends { type: string; delayMs?:
   return {
     url: `http://127.0.0.1:${port}${responder.basePath ?? ''}`,
     requests,
+    get open() {
+      return open;
+    },
+    get peakOpen() {
+      return peakOpen;
+    },
+    hold() {
+      held ??= [];
+      return () => {
+        const waiting = held ?? [];
+        held = null;
+        for (const go of waiting) go();
+      };
+    },
     script: (...steps) => void queue.push(...steps),
     always: (step) => void (fallback = step),
     reset() {
       requests.length = 0;
+      peakOpen = open;
       queue = [];
       fallback = responder.defaultStep;
     },

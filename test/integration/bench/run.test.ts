@@ -233,6 +233,23 @@ describe('budgets', () => {
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
+  it('never has more calls open at the model than its concurrency', async () => {
+    const created = await createViaApi(app, admin, { models: ['openai-compatible/model-a'], kinds: ['numeric'], count: 6, seed: 'slots', concurrency: 2, budgetTokens: 1_000_000 });
+    expect(created.status).toBe(201);
+    const [run] = created.body.runs;
+    fake.reset();
+    fake.always(openaiCompat.completion({ content: right }));
+    // Nothing is answered until two calls are open: a limit that let a third through would show here.
+    const release = fake.hold();
+    worker = await startBenchWorker(db, env, grader);
+    await waitFor(async () => fake.open >= 2, { what: 'two calls open at the fake' });
+    release();
+    const s = await finished(app, db, admin, run.id, run.runId);
+    expect(s.status).toBe('succeeded');
+    expect(completions()).toHaveLength(6);
+    expect(fake.peakOpen).toBe(2);
+  }, 60_000);
+
   it('a run whose budget runs out stops with its items kept and sends nothing more', async () => {
     // The fake reports 400 prompt tokens a call, over twice what the estimate expects (~180 a call for these
     // prompts), so the run's spend overtakes its budget part-way although the estimate fitted.
