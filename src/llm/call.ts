@@ -1,8 +1,9 @@
 /**
  * The life of one LLM call, whichever entry point (complete or invoke) made it: resolve provider and model ->
  * reserve the worst-case tokens (paid providers) -> attempts with retries -> settle the reservation to the real
- * usage, or release it -> one llm_calls row. llm.ts only assembles this with a registry and decides what a caller
- * gets back.
+ * usage and write one llm_calls row, at the same time (or, on failure, release it, then the row). The writes are
+ * group-committed with other calls' (call-writes.ts). llm.ts only assembles this with a registry and decides what a
+ * caller gets back.
  */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/pool.js';
