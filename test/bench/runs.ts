@@ -1,7 +1,7 @@
 /**
  * Benchmark-run throughput: a fake OpenAI-compatible server on 127.0.0.1 answers every call after a fixed 100 ms;
  * 1,000 numeric items run at item concurrency 50 through the real path (run queue, worker, LLM layer with the
- * owner's daily-cap reservation, extraction, one fenced insert per item). The baseline is the ideal: concurrency /
+ * owner's daily-cap reservation, extraction, the fenced, group-committed item rows). The baseline is the ideal: concurrency /
  * latency items per second, and a floor measured in the same run under the same load: the same number of calls from
  * the bare `openai` SDK to the same fake at the same concurrency, with none of our code around them. Then code
  * grading through the sandbox port, separately. The load average is printed beside the figures (the machine is
@@ -11,7 +11,8 @@
  * as a long-running worker is warm.
  * Run: npm run bench:runs. Env: BENCH_DATABASE_URL (default: an embedded Postgres), BENCH_ITEMS, BENCH_CONCURRENCY,
  * BENCH_WARMUP (default 200), BENCH_CODE_GRADES (0 skips the code grading, for A/B rounds of the item path), BENCH_PROFILE=<file>
- * (a CPU profile of this process during the measured item phase).
+ * (a CPU profile of this process during the measured item phase), BENCH_NO_OWNER=1 (runs with no owner, so no daily-cap
+ * reservation or settle: what the cap's writes cost).
  * Last line: {"items_per_s":…,"ideal_per_s":…,"overhead_ms_p50":…,"code_grades_per_s":…}
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -60,13 +61,15 @@ async function startProvider(): Promise<{ url: string; ask<T>(m: string, key: st
   });
   const ask = <T>(m: string | null, key: string) =>
     new Promise<T>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`the fake provider exited (${code})`));
       const onMessage = (msg: Record<string, T>) => {
         if (!(key in msg)) return;
         child.off('message', onMessage);
+        child.off('exit', onExit);
         resolve(msg[key]!);
       };
       child.on('message', onMessage);
-      child.once('exit', (code) => reject(new Error(`the fake provider exited (${code})`)));
+      child.once('exit', onExit);
       if (m) child.send(m);
     });
   const url = await ask<string>(null, 'url');
