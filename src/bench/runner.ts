@@ -128,7 +128,7 @@ export class Runner {
   /**
    * One (item, sample): call, grade, record. The concurrency slot is given back (`release`) once the model has
    * answered and the answer is graded, before the row is written: the limit is on calls in flight, and the next call
-   * need not wait for a database round trip. The item's worst-case cost stays counted against the budget until its
+   * need not wait for a database round trip (nor for the call's own writes: writeBehind). The item's worst-case cost stays counted against the budget until its
    * row is written (all() does that), and all() still waits for every write before the run ends.
    */
   async #one(task: Task, release: () => void): Promise<void> {
@@ -143,7 +143,7 @@ export class Runner {
         this.bench.provider,
         {
           userId: this.bench.ownerId, feature: 'benchmark_run', prompt, model: this.bench.model, maxOutputTokens: this.bench.params.maxOutputTokens,
-          temperature: this.bench.params.temperature, offline: () => ({ text: offlineBaseline(item) }),
+          temperature: this.bench.params.temperature, offline: () => ({ text: offlineBaseline(item) }), writeBehind: true,
         },
         this.ctx.signal,
       ),
@@ -168,12 +168,14 @@ export class Runner {
       },
     );
     release();
-    return this.#record({
+    // The call's own writes (the cap's settle, its llm_calls row) go beside the item's row; both are waited for.
+    const recording = this.#record({
       ...base, response: answer.answer, reasoning: answer.reasoning, extracted: graded.extracted, extraction: graded.extraction, verdict: graded.verdict,
       graderOutput: graded.graderOutput, inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens,
       cachedTokens: answer.usage.cacheReadTokens, latencyMs: answer.latencyMs, costUsd: answer.costUsd, attempts: call.tries + answer.attempts - 1,
       errorKind: graded.error?.kind ?? null, errorMessage: graded.error?.message ?? null, stopReason: answer.stopReason, answeredBy: answer.model, fingerprint: answer.fingerprint,
     }, answer.usage.inputTokens + answer.usage.outputTokens, graded.extraSpend);
+    await Promise.all([recording, answer.recorded]);
   }
 
   /** The judge's call for a written answer, with the same retries and pauses as the answer's; a failure is an `error`. */

@@ -102,7 +102,8 @@ async function invoke(calls: CallLifecycle, providerName: string, req: InvokeReq
   try {
     const done = await calls.callProvider(ctx, req, signal);
     const r = done.response;
-    await calls.recordSuccess(ctx, done);
+    const recorded = calls.recordSuccess(ctx, done);
+    if (!req.writeBehind) await recorded;
     return {
       text: r.text,
       answer: r.answer ?? r.text,
@@ -115,6 +116,7 @@ async function invoke(calls: CallLifecycle, providerName: string, req: InvokeReq
       attempts: done.attempts,
       invocationId: ctx.invocationId,
       fingerprint: r.fingerprint ?? null,
+      recorded,
     };
   } catch (err) {
     if (!(err instanceof CallFailure)) throw err;

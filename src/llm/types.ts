@@ -162,6 +162,11 @@ export interface InvokeRequest {
   requestId?: string;
   /** What the offline provider answers when it is the one named (a benchmark's fixed baseline); no fallback. */
   offline?: OfflineFn;
+  /**
+   * Return as soon as the answer is in, before the reservation is settled and the llm_calls row written; the caller
+   * must wait for `recorded` before it reports the work done (a benchmark item, whose slot is better given back).
+   */
+  writeBehind?: boolean;
 }
 
 export interface InvokeResult {
@@ -179,6 +184,8 @@ export interface InvokeResult {
   invocationId: string;
   /** ProviderResponse.fingerprint, null when the provider gave none. */
   fingerprint: string | null;
+  /** Resolves when the settle and the llm_calls row are written (at once, unless writeBehind); never rejects. */
+  recorded: Promise<void>;
 }
 
 /** Enough of pino (or Fastify's logger) for the structured events. */

@@ -92,6 +92,31 @@ describe('openai-compatible answers', () => {
     await bench('qwen/qwen3-32b', userId);
     expect(await usageRow(db.pool, userId)).toEqual({ used: 15, reserved: 0, calls: 1 });
   });
+
+  it('writeBehind: the answer comes back while its writes wait; `recorded` resolves once the row and the settle are in', async () => {
+    const userId = await newUser(db.pool);
+    fake.script(openaiCompat.completion({ content: 'x', usage: { prompt_tokens: 12, completion_tokens: 3 } }));
+    // Another session holds a lock that blocks every insert into llm_calls (reads still go through).
+    const blocker = await db.pool.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE llm_calls IN SHARE MODE');
+    try {
+      const { llm } = buildLlm(db, env());
+      const res = await llm.invoke('openai-compatible', {
+        userId, feature: 'benchmark_run', prompt: testPrompt('Solve it.'), model: 'qwen/qwen3-32b', maxOutputTokens: 300, writeBehind: true,
+      });
+      expect(res.text).toBe('x');
+      const { rows } = await db.pool.query('SELECT 1 FROM llm_calls WHERE invocation_id = $1', [res.invocationId]);
+      expect(rows).toHaveLength(0);
+      await blocker.query('COMMIT');
+      await res.recorded;
+      expect(await callRow(db.pool, res.invocationId)).toMatchObject({ outcome: 'ok', input_tokens: 12, output_tokens: 3 });
+      expect(await usageRow(db.pool, userId)).toEqual({ used: 15, reserved: 0, calls: 1 });
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => {});
+      blocker.release();
+    }
+  });
 });
 
 describe('openai-compatible refusals', () => {
