@@ -3,9 +3,8 @@
  * next batch, as one statement. With nothing in flight a write goes at once, so a slow caller pays no delay; a busy
  * one (a benchmark run at concurrency 50) writes tens of rows per statement instead of one. Each caller's promise
  * settles when its batch has committed (or failed), so "written" still means in the database.
- * The write may return one result per item, in order (a batched reservation says which items it granted); each
- * caller gets its own.
- * Used for a benchmark run's item rows (src/bench/runner.ts), and the daily cap's reservations and settles and the
+ * The write may return one result per item, in order (each llm_calls row's own error); each caller gets its own.
+ * Used for a benchmark run's item rows (src/bench/runner.ts), and the daily cap's settles and the
  * llm_calls rows (src/llm/call.ts).
  */
 export class GroupCommit<T, R = void> {

@@ -1,12 +1,13 @@
 /**
- * The database writes of LLM calls -- reserve against the daily cap, settle, the llm_calls row -- group-committed:
- * the calls that arrive while one statement is in flight go together in the next. A benchmark run at concurrency 50
+ * The database writes of LLM calls -- reserve against the daily cap, settle, the llm_calls row. Reservations go
+ * through the user's lease (cap-lease.ts): calls arriving together are reserved in one statement, and while calls
+ * are in flight the next ones take room already reserved, with no round trip. Settles and rows are group-committed:
+ * the ones that arrive while a statement is in flight go together in the next. A benchmark run at concurrency 50
  * would otherwise send three statements per call, two of them queued on the same row lock (the user's day).
- * Batching never lets the cap be passed: a batch of reservations is granted whole by one atomic statement, and when
- * it does not fit, each is tried alone, in order, exactly as if they had come one by one.
  */
 import type { Queryable } from '../db/pool.js';
 import { GroupCommit } from '../db/group-commit.js';
+import { CapLease, utcToday } from './cap-lease.js';
 import { releaseReservation, reserveTokens, settleReservation, type Reservation } from './budget-queries.js';
 import { insertLlmCalls, type CallRecord } from './telemetry-queries.js';
 
@@ -14,7 +15,7 @@ import { insertLlmCalls, type CallRecord } from './telemetry-queries.js';
 const MAX_KEYS = 1000;
 
 export class CallWrites {
-  readonly #reservers = new Map<string, GroupCommit<number, Reservation | null>>();
+  readonly #leases = new Map<string, CapLease>();
   readonly #settlers = new Map<string, GroupCommit<{ reservation: Reservation; used: number }>>();
   /** Each record's own error (null: written), so one bad row never costs the others theirs. */
   readonly #records: GroupCommit<CallRecord, unknown>;
@@ -22,6 +23,8 @@ export class CallWrites {
   constructor(
     private readonly pool: Queryable,
     private readonly defaultCap: number,
+    /** The UTC date by this process's clock (tests move it); the database still decides a reservation's day. */
+    private readonly today: () => string = utcToday,
   ) {
     this.#records = new GroupCommit(async (records) => {
       try {
@@ -36,18 +39,9 @@ export class CallWrites {
     });
   }
 
-  /** Reserves `tokens` for the user today, or null when the cap has no room for them. */
+  /** Reserves `tokens` for the user today, or null when the cap has no room for them (through the user's lease: cap-lease.ts). */
   reserve(userId: string, tokens: number): Promise<Reservation | null> {
-    return keyed(this.#reservers, userId, () =>
-      new GroupCommit<number, Reservation | null>(async (batch) => {
-        const whole = await reserveTokens(this.pool, userId, batch.reduce((n, t) => n + t, 0), this.defaultCap);
-        if (whole) return batch.map((t) => ({ ...whole, tokens: t }));
-        if (batch.length === 1) return [null];
-        const out: (Reservation | null)[] = [];
-        for (const t of batch) out.push(await reserveTokens(this.pool, userId, t, this.defaultCap));
-        return out;
-      }),
-    ).add(tokens);
+    return this.#lease(userId).reserve(tokens);
   }
 
   /**
@@ -57,18 +51,33 @@ export class CallWrites {
    */
   settle(reservation: Reservation, used: number): Promise<void> {
     const { userId, day } = reservation;
-    return keyed(this.#settlers, `${userId}:${day}`, () =>
+    const written = keyed(this.#settlers, `${userId}:${day}`, () =>
       new GroupCommit<{ reservation: Reservation; used: number }>(async (batch) => {
         const reserved = batch.reduce((n, b) => n + b.reservation.tokens, 0);
         const usedAll = batch.reduce((n, b) => n + b.used, 0);
         await settleReservation(this.pool, { userId, day, tokens: reserved }, usedAll, batch.length);
       }),
     ).add({ reservation, used });
+    return Promise.all([written, this.#lease(userId).settled(reservation)]).then(() => {});
   }
 
-  /** Gives a failed call's reservation back (rare: not batched). */
+  /** Gives a failed call's reservation back to its lease. */
   release(reservation: Reservation): Promise<void> {
-    return releaseReservation(this.pool, reservation);
+    return this.#lease(reservation.userId).giveBack(reservation);
+  }
+
+  #lease(userId: string): CapLease {
+    let lease = this.#leases.get(userId);
+    if (!lease) {
+      // A lease with nothing in it can be forgotten; one holding room or calls must stay, or its room would leak.
+      if (this.#leases.size >= MAX_KEYS) for (const [k, l] of this.#leases) if (l.idle) this.#leases.delete(k);
+      lease = new CapLease(userId, {
+        reserve: (tokens) => reserveTokens(this.pool, userId, tokens, this.defaultCap),
+        release: (day, tokens) => releaseReservation(this.pool, { userId, day, tokens }),
+      }, this.today);
+      this.#leases.set(userId, lease);
+    }
+    return lease;
   }
 
   /** Writes one call's row; rejects with that row's own error. */

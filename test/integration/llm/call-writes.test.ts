@@ -30,7 +30,8 @@ describe('CallWrites', () => {
   it('a batch that does not fit is tried one by one, in order: exactly the reservations that fit are granted', async () => {
     const userId = await newUser(db.pool);
     const writes = new CallWrites(db.pool, 100);
-    // The first goes alone; the other three wait and go as one batch of 120, which cannot fit beside the first 40.
+    // The first goes alone; the other three wait and are asked for together (110, and first with 40 more while the
+    // first is in flight), which cannot fit beside the first 40; then each alone, in order (cap-lease.ts).
     const granted = await Promise.all([40, 40, 50, 20].map((t) => writes.reserve(userId, t)));
     expect(granted.map((r) => r?.tokens ?? null)).toEqual([40, 40, null, 20]);
     expect(await usageRow(db.pool, userId)).toEqual({ used: 0, reserved: 100, calls: 0 });
