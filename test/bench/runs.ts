@@ -110,8 +110,9 @@ async function bareSdkPerS(url: string, n: number): Promise<number> {
 }
 
 /** Enqueues a benchmark run over `items` and waits until it has succeeded; its seconds from enqueue to done. */
-async function runItems(pool: pg.Pool, items: BenchItem[], owner: string | null): Promise<{ elapsedS: number; benchId: string }> {
+async function runItems(pool: pg.Pool, items: BenchItem[], owner: string | null): Promise<{ elapsedS: number; benchId: string; runId: string; startedAt: number }> {
   const started = performance.now();
+  const startedAt = Date.now();
   // One transaction, as src/bench/create.ts does: a warm worker would claim a run whose record is not there yet.
   const { runId, benchId } = await withTransaction(pool, async (client) => {
     const { id } = await enqueueRun(client, { kind: BENCH_RUN_KIND, ownerId: owner, payload: {} });
@@ -126,7 +127,7 @@ async function runItems(pool: pg.Pool, items: BenchItem[], owner: string | null)
     const run = await getRun(pool, runId);
     if (run && !['queued', 'running'].includes(run.status)) {
       if (run.status !== 'succeeded') throw new Error(`run ended ${run.status}: ${run.error?.message}`);
-      return { elapsedS: (performance.now() - started) / 1000, benchId };
+      return { elapsedS: (performance.now() - started) / 1000, benchId, runId, startedAt };
     }
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -182,7 +183,7 @@ async function main(): Promise<void> {
   }
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = cpuTicks();
-  const { elapsedS, benchId } = await runItems(pool, items, owner);
+  const { elapsedS, benchId, runId, startedAt } = await runItems(pool, items, owner);
   const itemsBusy = busySince(cpu0);
   const elu = performance.eventLoopUtilization(elu0).utilization;
   if (profiler) writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
@@ -194,10 +195,16 @@ async function main(): Promise<void> {
   const { rows: rec } = await pool.query(`SELECT item_id, extract(epoch FROM recorded_at) * 1000 AS at FROM bench_items WHERE bench_run_id = $1`, [benchId]);
   const arrival = new Map(await fake.ask<[string, number][]>('arrivals', 'arrivals'));
   const afterCall = rec.map((r) => Number(r.at) - arrival.get(r.item_id)! - LATENCY_MS);
+  // The run's fixed costs, apart from the per-item path: enqueue to the first request at the model, and the last
+  // answer to the run recorded as finished (the scores computed, the run closed).
+  const { rows: [fin] } = await pool.query(`SELECT extract(epoch FROM finished_at) * 1000 AS at FROM runs WHERE id = $1`, [runId]);
+  const arrivals = [...arrival.values()];
+  const startUpMs = Math.min(...arrivals) - startedAt;
+  const windDownMs = Number(fin.at) - (Math.max(...arrivals) + LATENCY_MS);
   const slotOverhead = (elapsedS * 1000 * CONCURRENCY) / ITEMS - LATENCY_MS;
   const itemsPerS = ITEMS / elapsedS;
   const ideal = CONCURRENCY / (LATENCY_MS / 1000);
-  log(`  ${itemsPerS.toFixed(0)} items/s (ideal ${ideal}, bare SDK ${baseline.toFixed(0)}), ${(100 * itemsPerS / ideal).toFixed(1)}% of ideal, ${(100 * itemsPerS / baseline).toFixed(1)}% of the bare SDK; slot overhead ${slotOverhead.toFixed(1)} ms/item, after-call p50 ${p50(afterCall).toFixed(1)} ms; cores busy ${pct(itemsBusy)}, this process's event loop busy ${pct(elu)} (load average ${load()})`);
+  log(`  ${itemsPerS.toFixed(0)} items/s (ideal ${ideal}, bare SDK ${baseline.toFixed(0)}), ${(100 * itemsPerS / ideal).toFixed(1)}% of ideal, ${(100 * itemsPerS / baseline).toFixed(1)}% of the bare SDK; slot overhead ${slotOverhead.toFixed(1)} ms/item, after-call p50 ${p50(afterCall).toFixed(1)} ms; start-up ${startUpMs.toFixed(0)} ms, wind-down ${windDownMs.toFixed(0)} ms; cores busy ${pct(itemsBusy)}, this process's event loop busy ${pct(elu)} (load average ${load()})`);
   await worker.shutdown();
 
   log(`code grading through the sandbox port: ${CODE_GRADES} reference solutions...`);
@@ -218,7 +225,7 @@ async function main(): Promise<void> {
   await admin.end();
   await server.stop();
   const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-  console.log(JSON.stringify({ items_per_s: round(itemsPerS), ideal_per_s: ideal, baseline_sdk_per_s: round(baseline), load_avg_1m: round(loadavg()[0]!), cores_busy: itemsBusy === null ? null : round(itemsBusy, 2), baseline_cores_busy: baselineBusy === null ? null : round(baselineBusy, 2), overhead_ms_p50: round(p50(afterCall)), overhead_ms_slot_mean: round(slotOverhead), code_grades_per_s: gradesPerS === null ? null : round(gradesPerS, 2) }));
+  console.log(JSON.stringify({ items_per_s: round(itemsPerS), ideal_per_s: ideal, baseline_sdk_per_s: round(baseline), load_avg_1m: round(loadavg()[0]!), cores_busy: itemsBusy === null ? null : round(itemsBusy, 2), baseline_cores_busy: baselineBusy === null ? null : round(baselineBusy, 2), overhead_ms_p50: round(p50(afterCall)), overhead_ms_slot_mean: round(slotOverhead), start_up_ms: Math.round(startUpMs), wind_down_ms: Math.round(windDownMs), code_grades_per_s: gradesPerS === null ? null : round(gradesPerS, 2) }));
 }
 
 main().catch((err) => {
