@@ -12,7 +12,8 @@ import type { Queryable } from '../db/pool.js';
 import type { Llm } from '../llm/index.js';
 import type { BenchItem } from './dataset.js';
 import type { CodeGradingPort } from './grade.js';
-import { doneItemKeys, getBenchRunByRunId, listBenchItems } from './queries.js';
+import { doneItemKeys, getBenchRunByRunId } from './queries.js';
+import { listScoreRows } from './score-queries.js';
 import { Runner, type Task } from './runner.js';
 import { scoreRun, type RunScores } from './scores.js';
 
@@ -74,7 +75,9 @@ export async function executeBenchRun(deps: ExecuteDeps, ctx: ExecuteContext): P
   for (const ref of changed) await run.recordChanged(ref);
   await run.all(tasks);
   if (ctx.signal.aborted) throw ctx.signal.reason;
-  await ctx.progress(run.done, total, run.budgetStop ? 'Stopped: budget spent' : `${run.done} of ${total} items`);
+  // When this execution recorded the last item, that write already said "N of N" (Runner's #record).
+  const reported = tasks.length + changed.length > 0 && run.done === total;
+  if (!reported) await ctx.progress(run.done, total, run.budgetStop ? 'Stopped: budget spent' : `${run.done} of ${total} items`);
   if (run.budgetStop) {
     throw new BudgetSpentError(`${run.budgetStop}: ${run.done} of ${total} items done and kept; the rest were not sent.`);
   }
@@ -82,7 +85,7 @@ export async function executeBenchRun(deps: ExecuteDeps, ctx: ExecuteContext): P
 }
 
 export async function summarize(db: Queryable, benchRunId: string, samples: number): Promise<BenchSummary> {
-  const scores = scoreRun(await listBenchItems(db, benchRunId), samples);
+  const scores = scoreRun(await listScoreRows(db, benchRunId), samples);
   if (scores.graded === 0) {
     const reason = scores.estimate
       ? 'No item was judged: written answers were only estimated offline (no judge model), and nothing else could be graded.'
