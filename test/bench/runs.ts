@@ -90,6 +90,11 @@ const busySince = (from: [number, number] | null) => {
   const now = cpuTicks();
   return from && now ? 1 - (now[1] - from[1]) / (now[0] - from[0]) : null;
 };
+/** This process's CPU (all its threads, user + system) since `from`, per unit of work. */
+const cpuMsPer = (from: NodeJS.CpuUsage, n: number) => {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1000 / n;
+};
 const pct = (x: number | null) => (x === null ? 'unknown' : `${(100 * x).toFixed(0)}%`);
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
@@ -109,9 +114,11 @@ async function bareSdkPerS(url: string, n: number): Promise<number> {
   return n / ((performance.now() - started) / 1000);
 }
 
-/** Enqueues a benchmark run over `items` and waits until it has succeeded; its seconds from enqueue to done. */
+/**
+ * Enqueues a benchmark run over `items` and waits until it has succeeded. Its time runs from just before the enqueue
+ * to the run's finished_at as the worker recorded it (not to when this loop's poll noticed).
+ */
 async function runItems(pool: pg.Pool, items: BenchItem[], owner: string | null): Promise<{ elapsedS: number; benchId: string; runId: string; startedAt: number }> {
-  const started = performance.now();
   const startedAt = Date.now();
   // One transaction, as src/bench/create.ts does: a warm worker would claim a run whose record is not there yet.
   const { runId, benchId } = await withTransaction(pool, async (client) => {
@@ -127,7 +134,8 @@ async function runItems(pool: pg.Pool, items: BenchItem[], owner: string | null)
     const run = await getRun(pool, runId);
     if (run && !['queued', 'running'].includes(run.status)) {
       if (run.status !== 'succeeded') throw new Error(`run ended ${run.status}: ${run.error?.message}`);
-      return { elapsedS: (performance.now() - started) / 1000, benchId, runId, startedAt };
+      const { rows: [fin] } = await pool.query(`SELECT extract(epoch FROM finished_at) * 1000 AS at FROM runs WHERE id = $1`, [runId]);
+      return { elapsedS: (Number(fin.at) - startedAt) / 1000, benchId, runId, startedAt };
     }
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -169,9 +177,11 @@ async function main(): Promise<void> {
   }
   log(`baseline: ${ITEMS} bare SDK calls at concurrency ${CONCURRENCY} (load average ${load()})...`);
   const c0 = cpuTicks();
+  const cpuBare = process.cpuUsage();
   const baseline = await bareSdkPerS(fake.url, ITEMS);
+  const bareCpuMs = cpuMsPer(cpuBare, ITEMS);
   const baselineBusy = busySince(c0);
-  log(`  ${baseline.toFixed(0)} calls/s, cores busy ${pct(baselineBusy)}`);
+  log(`  ${baseline.toFixed(0)} calls/s, cores busy ${pct(baselineBusy)}, this process's CPU ${bareCpuMs.toFixed(2)} ms per call`);
   await fake.ask('reset', 'reset');
   log(`${ITEMS} numeric items at concurrency ${CONCURRENCY}, model latency ${LATENCY_MS} ms (load average ${load()})...`);
   // BENCH_PROFILE=<file>: a CPU profile of this process during the item phase only (open it in Chrome DevTools).
@@ -183,8 +193,10 @@ async function main(): Promise<void> {
   }
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = cpuTicks();
+  const cpuItems = process.cpuUsage();
   const { elapsedS, benchId, runId, startedAt } = await runItems(pool, items, owner);
   const itemsBusy = busySince(cpu0);
+  const itemCpuMs = cpuMsPer(cpuItems, ITEMS);
   const elu = performance.eventLoopUtilization(elu0).utilization;
   if (profiler) writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
   const { rows } = await pool.query(`SELECT verdict, count(*)::int AS n FROM bench_items WHERE bench_run_id = $1 GROUP BY verdict`, [benchId]);
@@ -204,7 +216,7 @@ async function main(): Promise<void> {
   const slotOverhead = (elapsedS * 1000 * CONCURRENCY) / ITEMS - LATENCY_MS;
   const itemsPerS = ITEMS / elapsedS;
   const ideal = CONCURRENCY / (LATENCY_MS / 1000);
-  log(`  ${itemsPerS.toFixed(0)} items/s (ideal ${ideal}, bare SDK ${baseline.toFixed(0)}), ${(100 * itemsPerS / ideal).toFixed(1)}% of ideal, ${(100 * itemsPerS / baseline).toFixed(1)}% of the bare SDK; slot overhead ${slotOverhead.toFixed(1)} ms/item, after-call p50 ${p50(afterCall).toFixed(1)} ms; start-up ${startUpMs.toFixed(0)} ms, wind-down ${windDownMs.toFixed(0)} ms; cores busy ${pct(itemsBusy)}, this process's event loop busy ${pct(elu)} (load average ${load()})`);
+  log(`  ${itemsPerS.toFixed(0)} items/s (ideal ${ideal}, bare SDK ${baseline.toFixed(0)}), ${(100 * itemsPerS / ideal).toFixed(1)}% of ideal, ${(100 * itemsPerS / baseline).toFixed(1)}% of the bare SDK; slot overhead ${slotOverhead.toFixed(1)} ms/item, after-call p50 ${p50(afterCall).toFixed(1)} ms; start-up ${startUpMs.toFixed(0)} ms, wind-down ${windDownMs.toFixed(0)} ms; cores busy ${pct(itemsBusy)}, this process's event loop busy ${pct(elu)} and CPU ${itemCpuMs.toFixed(2)} ms per item (load average ${load()})`);
   await worker.shutdown();
 
   log(`code grading through the sandbox port: ${CODE_GRADES} reference solutions...`);
@@ -225,7 +237,7 @@ async function main(): Promise<void> {
   await admin.end();
   await server.stop();
   const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-  console.log(JSON.stringify({ items_per_s: round(itemsPerS), ideal_per_s: ideal, baseline_sdk_per_s: round(baseline), load_avg_1m: round(loadavg()[0]!), cores_busy: itemsBusy === null ? null : round(itemsBusy, 2), baseline_cores_busy: baselineBusy === null ? null : round(baselineBusy, 2), overhead_ms_p50: round(p50(afterCall)), overhead_ms_slot_mean: round(slotOverhead), start_up_ms: Math.round(startUpMs), wind_down_ms: Math.round(windDownMs), code_grades_per_s: gradesPerS === null ? null : round(gradesPerS, 2) }));
+  console.log(JSON.stringify({ items_per_s: round(itemsPerS), ideal_per_s: ideal, baseline_sdk_per_s: round(baseline), load_avg_1m: round(loadavg()[0]!), cores_busy: itemsBusy === null ? null : round(itemsBusy, 2), baseline_cores_busy: baselineBusy === null ? null : round(baselineBusy, 2), overhead_ms_p50: round(p50(afterCall)), overhead_ms_slot_mean: round(slotOverhead), cpu_ms_per_item: round(itemCpuMs, 2), baseline_cpu_ms_per_call: round(bareCpuMs, 2), start_up_ms: Math.round(startUpMs), wind_down_ms: Math.round(windDownMs), code_grades_per_s: gradesPerS === null ? null : round(gradesPerS, 2) }));
 }
 
 main().catch((err) => {
