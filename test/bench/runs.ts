@@ -98,9 +98,13 @@ const cpuMsPer = (from: NodeJS.CpuUsage, n: number) => {
 const pct = (x: number | null) => (x === null ? 'unknown' : `${(100 * x).toFixed(0)}%`);
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-/** The floor: n calls from the bare SDK at CONCURRENCY, no database, no LLM layer, no grading. */
-async function bareSdkPerS(url: string, n: number): Promise<number> {
+/**
+ * The floor: n calls from the bare SDK at CONCURRENCY, no database, no LLM layer, no grading. Also when each answer
+ * was back in hand (Date.now(), by item id), so the SDK's own share of the after-call figure can be shown.
+ */
+async function bareSdk(url: string, n: number): Promise<{ perS: number; returned: Map<string, number> }> {
   const client = new OpenAI({ apiKey: 'none', baseURL: url, maxRetries: 0 });
+  const returned = new Map<string, number>();
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -108,10 +112,11 @@ async function bareSdkPerS(url: string, n: number): Promise<number> {
       while (next < n) {
         const i = next++;
         await client.chat.completions.create({ model: 'fake', max_tokens: 64, messages: [{ role: 'user', content: `What is ${i} plus one? (item syn-${i})` }] });
+        returned.set(`syn-${i}`, Date.now());
       }
     }),
   );
-  return n / ((performance.now() - started) / 1000);
+  return { perS: n / ((performance.now() - started) / 1000), returned };
 }
 
 /**
@@ -172,16 +177,23 @@ async function main(): Promise<void> {
   const owner = process.env.BENCH_NO_OWNER ? null : userId;
   log(`warm-up: ${WARMUP} bare SDK calls and a run of ${WARMUP} items...`);
   if (WARMUP > 0) {
-    await bareSdkPerS(fake.url, WARMUP);
+    await bareSdk(fake.url, WARMUP);
     await runItems(pool, warmItems, owner);
   }
+  await fake.ask('reset', 'reset');
   log(`baseline: ${ITEMS} bare SDK calls at concurrency ${CONCURRENCY} (load average ${load()})...`);
   const c0 = cpuTicks();
   const cpuBare = process.cpuUsage();
-  const baseline = await bareSdkPerS(fake.url, ITEMS);
+  const bare = await bareSdk(fake.url, ITEMS);
+  const baseline = bare.perS;
   const bareCpuMs = cpuMsPer(cpuBare, ITEMS);
   const baselineBusy = busySince(c0);
   log(`  ${baseline.toFixed(0)} calls/s, cores busy ${pct(baselineBusy)}, this process's CPU ${bareCpuMs.toFixed(2)} ms per call`);
+  // The SDK's own way back: from the fake taking the request to the bare SDK handing over the answer, less the model's
+  // latency. The item path pays it too; it is part of its after-call figure.
+  const bareArrival = new Map(await fake.ask<[string, number][]>('arrivals', 'arrivals'));
+  const bareAfter = p50([...bare.returned].map(([id, at]) => at - bareArrival.get(id)! - LATENCY_MS));
+  log(`  the bare SDK's after-call p50 (the fake taking the request to the answer in hand, less ${LATENCY_MS} ms): ${bareAfter.toFixed(1)} ms`);
   await fake.ask('reset', 'reset');
   log(`${ITEMS} numeric items at concurrency ${CONCURRENCY}, model latency ${LATENCY_MS} ms (load average ${load()})...`);
   // BENCH_PROFILE=<file>: a CPU profile of this process during the item phase only (open it in Chrome DevTools).
@@ -202,8 +214,8 @@ async function main(): Promise<void> {
   const { rows } = await pool.query(`SELECT verdict, count(*)::int AS n FROM bench_items WHERE bench_run_id = $1 GROUP BY verdict`, [benchId]);
   if (rows.length !== 1 || rows[0].verdict !== 'correct' || rows[0].n !== ITEMS) throw new Error(`unexpected verdicts: ${JSON.stringify(rows)}`);
   // Our time per item outside the model call: each of the CONCURRENCY slots spent elapsed·C/N per item, of which
-  // LATENCY_MS was the model. Per item: time from the fake receiving the request to the row being written, minus the
-  // model's latency (the after-call share), is reported too.
+  // LATENCY_MS was the model. Per item, the after-call share is reported too: from the fake receiving the request to
+  // the row's write starting (recorded_at is the inserting statement's now()), minus the model's latency.
   const { rows: rec } = await pool.query(`SELECT item_id, extract(epoch FROM recorded_at) * 1000 AS at FROM bench_items WHERE bench_run_id = $1`, [benchId]);
   const arrival = new Map(await fake.ask<[string, number][]>('arrivals', 'arrivals'));
   const afterCall = rec.map((r) => Number(r.at) - arrival.get(r.item_id)! - LATENCY_MS);
@@ -237,7 +249,7 @@ async function main(): Promise<void> {
   await admin.end();
   await server.stop();
   const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-  console.log(JSON.stringify({ items_per_s: round(itemsPerS), ideal_per_s: ideal, baseline_sdk_per_s: round(baseline), load_avg_1m: round(loadavg()[0]!), cores_busy: itemsBusy === null ? null : round(itemsBusy, 2), baseline_cores_busy: baselineBusy === null ? null : round(baselineBusy, 2), overhead_ms_p50: round(p50(afterCall)), overhead_ms_slot_mean: round(slotOverhead), cpu_ms_per_item: round(itemCpuMs, 2), baseline_cpu_ms_per_call: round(bareCpuMs, 2), start_up_ms: Math.round(startUpMs), wind_down_ms: Math.round(windDownMs), code_grades_per_s: gradesPerS === null ? null : round(gradesPerS, 2) }));
+  console.log(JSON.stringify({ items_per_s: round(itemsPerS), ideal_per_s: ideal, baseline_sdk_per_s: round(baseline), load_avg_1m: round(loadavg()[0]!), cores_busy: itemsBusy === null ? null : round(itemsBusy, 2), baseline_cores_busy: baselineBusy === null ? null : round(baselineBusy, 2), overhead_ms_p50: round(p50(afterCall)), overhead_ms_slot_mean: round(slotOverhead), baseline_after_call_ms_p50: round(bareAfter), cpu_ms_per_item: round(itemCpuMs, 2), baseline_cpu_ms_per_call: round(bareCpuMs, 2), start_up_ms: Math.round(startUpMs), wind_down_ms: Math.round(windDownMs), code_grades_per_s: gradesPerS === null ? null : round(gradesPerS, 2) }));
 }
 
 main().catch((err) => {
