@@ -24,8 +24,10 @@ export interface Reservation {
  * the row (cap_tokens) so the check can read it through EXCLUDED.
  */
 export async function reserveTokens(db: Queryable, userId: string, tokens: number, defaultCap: number): Promise<Reservation | null> {
-  const { rows } = await db.query<{ day: string }>(
-    `INSERT INTO llm_daily_usage AS u (user_id, day, reserved_tokens, cap_tokens)
+  const { rows } = await db.query<{ day: string }>({
+    // Named, so each connection parses and plans it once: a benchmark run reserves and settles all day long.
+    name: 'llm_reserve_tokens',
+    text: `INSERT INTO llm_daily_usage AS u (user_id, day, reserved_tokens, cap_tokens)
      SELECT $1, (now() AT TIME ZONE 'UTC')::date, $2, c.cap
        FROM (SELECT COALESCE((SELECT daily_token_cap FROM llm_user_caps WHERE user_id = $1), $3::bigint) AS cap) c
       WHERE $2 <= c.cap
@@ -35,8 +37,8 @@ export async function reserveTokens(db: Queryable, userId: string, tokens: numbe
             updated_at = now()
       WHERE u.used_tokens + u.reserved_tokens + EXCLUDED.reserved_tokens <= EXCLUDED.cap_tokens
      RETURNING to_char(u.day, 'YYYY-MM-DD') AS day`,
-    [userId, tokens, defaultCap],
-  );
+    values: [userId, tokens, defaultCap],
+  });
   const row = rows[0];
   return row ? { userId, day: row.day, tokens } : null;
 }
@@ -46,13 +48,14 @@ export async function reserveTokens(db: Queryable, userId: string, tokens: numbe
  * day while this call was in flight (the reset forgets reservations; this call still adds its real usage).
  */
 export async function settleReservation(db: Queryable, r: Reservation, usedTokens: number, calls = 1): Promise<void> {
-  await db.query(
-    `UPDATE llm_daily_usage
+  await db.query({
+    name: 'llm_settle_reservation',
+    text: `UPDATE llm_daily_usage
         SET used_tokens = used_tokens + $4, reserved_tokens = GREATEST(reserved_tokens - $3, 0), calls = calls + $5,
             updated_at = now()
       WHERE user_id = $1 AND day = $2::date`,
-    [r.userId, r.day, r.tokens, usedTokens, calls],
-  );
+    values: [r.userId, r.day, r.tokens, usedTokens, calls],
+  });
 }
 
 /** Gives a failed call's reservation back. */
