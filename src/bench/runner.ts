@@ -128,8 +128,9 @@ export class Runner {
   /**
    * One (item, sample): call, grade, record. The concurrency slot is given back (`release`) once the model has
    * answered and the answer is graded, before the row is written: the limit is on calls in flight, and the next call
-   * need not wait for a database round trip (nor for the call's own writes: writeBehind). The item's worst-case cost stays counted against the budget until its
-   * row is written (all() does that), and all() still waits for every write before the run ends.
+   * need not wait for a database round trip, nor for the call's own writes (writeBehind). The item's worst-case cost
+   * stays counted against the budget until its row is written (all() does that), and all() still waits for every
+   * write, the call's included, before the run ends.
    */
   async #one(task: Task, release: () => void): Promise<void> {
     const { item, sample } = task;
