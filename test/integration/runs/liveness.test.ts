@@ -14,7 +14,10 @@ const { db, start } = useWorkers();
 describe('a worker whose LISTEN session drops', () => {
   it('keeps its run: nobody sweeps it, and it finishes on the first attempt', async () => {
     // A 30 s lease keeps the lease path out of it; a second worker is there to sweep and to take the run if it could.
-    const env = { WORKER_CONCURRENCY: '1', WORKER_LEASE_MS: '30000' };
+    // One pooled connection per worker, opened at start-up: the window below refuses new connections, and a pool
+    // that opened a second one for two queries at once (progress and a heartbeat) would fail the run's attempt for
+    // a reason that has nothing to do with the liveness lock.
+    const env = { WORKER_CONCURRENCY: '1', WORKER_LEASE_MS: '30000', DATABASE_POOL_SIZE: '1' };
     const both = await Promise.all([start(env), start(env)]);
 
     const { id } = await enqueueRun(db.pool, { kind: 'sleep', ownerId: null, payload: { ms: 9000, steps: 9 } });
