@@ -93,10 +93,7 @@ export class CapLease {
     void this.store
       .reserve(ask)
       .then(async (got) => {
-        if (!got) return;
-        if (got.day !== this.#day) await this.#returnFree();
-        this.#day = got.day;
-        this.#free += ask;
+        if (got) await this.#credit(got.day, ask);
       })
       .catch(() => {}) // the next call that needs the database meets the same error, and is told
       .finally(() => {
@@ -141,11 +138,7 @@ export class CapLease {
     for (const ask of this.#outstanding > 0 ? [need + this.#outstanding, need] : [need]) {
       const got = await this.store.reserve(ask);
       if (!got) continue;
-      if (got.day !== this.#day) {
-        await this.#returnFree();
-        this.#day = got.day;
-      }
-      this.#free += ask;
+      await this.#credit(got.day, ask);
       rest.forEach((w, i) => give(i, this.#take(w.tokens)));
       return;
     }
@@ -173,6 +166,15 @@ export class CapLease {
     this.#day = got.day;
     this.#free += tokens; // what was held and what the database granted
     return this.#take(tokens);
+  }
+
+  /** Adds room the database granted on `day`; room left from another day goes back to that day first. */
+  async #credit(day: string, tokens: number): Promise<void> {
+    if (day !== this.#day) {
+      await this.#returnFree();
+      this.#day = day;
+    }
+    this.#free += tokens;
   }
 
   /** Gives the free room back to the day it was reserved on. */
