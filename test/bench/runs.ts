@@ -2,18 +2,20 @@
  * Benchmark-run throughput: a fake OpenAI-compatible server on 127.0.0.1 answers every call after a fixed 100 ms;
  * 1,000 numeric items run at item concurrency 50 through the real path (run queue, worker, LLM layer with the
  * owner's daily-cap reservation, extraction, the fenced, group-committed item rows). The baseline is the ideal: concurrency /
- * latency items per second, and a floor measured in the same run under the same load: the same number of calls from
- * the bare `openai` SDK to the same fake at the same concurrency, with none of our code around them. Then code
- * grading through the sandbox port, separately. The load average is printed beside the figures (the machine is
- * shared; figures from a loaded machine say little about the code), and so is the share of all cores busy during each
- * phase: when it nears 100%, the machine is the limit. The fake provider runs in a process of its own, as a real one
- * would, and both measured phases follow a warm-up of BENCH_WARMUP calls / items (connections opened, code compiled),
- * as a long-running worker is warm.
+ * latency items per second, and a floor measured in the same round under the same load: the same number of calls from
+ * the bare `openai` SDK to the same fake at the same concurrency, with none of our code around them. The machine is
+ * shared and its speed drifts, so the script runs BENCH_ROUNDS rounds (default 3) of "bare SDK, then items" and
+ * reports the median round with the range. The model call ends when the fake hands its answer to the socket: how
+ * late the fake itself was past 100 ms is printed apart, as the model's side. Then code grading through the sandbox
+ * port, separately. The load average is printed beside the figures, and so is the share of all cores busy during
+ * each phase: when it nears 100%, the machine is the limit. The fake provider runs in a process of its own, as a real
+ * one would, and the rounds follow a warm-up of BENCH_WARMUP calls / items (connections opened, code compiled), as a
+ * long-running worker is warm.
  * Run: npm run bench:runs. Env: BENCH_DATABASE_URL (default: an embedded Postgres), BENCH_ITEMS, BENCH_CONCURRENCY,
- * BENCH_WARMUP (default 200), BENCH_CODE_GRADES (0 skips the code grading, for A/B rounds of the item path), BENCH_PROFILE=<file>
- * (a CPU profile of this process during the measured item phase), BENCH_NO_OWNER=1 (runs with no owner, so no daily-cap
- * reservation or settle: what the cap's writes cost).
- * Last line: {"items_per_s":…,"ideal_per_s":…,"overhead_ms_p50":…,"code_grades_per_s":…}
+ * BENCH_WARMUP (default 200), BENCH_ROUNDS (default 3), BENCH_CODE_GRADES (0 skips the code grading, for A/B rounds of
+ * the item path), BENCH_PROFILE=<file> (a CPU profile of this process during the last item round), BENCH_NO_OWNER=1
+ * (runs with no owner, so no daily-cap reservation or settle: what the cap's writes cost).
+ * Last line: {"items_per_s":…,"ideal_per_s":…,"overhead_ms_p50":…,"code_grades_per_s":…} (medians of the rounds)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -45,6 +47,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const LATENCY_MS = 100;
 const CODE_GRADES = Number(process.env.BENCH_CODE_GRADES ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const log = (m: string) => console.error(m);
 
 function syntheticItems(n: number, from = 0): BenchItem[] {
@@ -54,8 +57,13 @@ function syntheticItems(n: number, from = 0): BenchItem[] {
   }));
 }
 
+interface Fake {
+  url: string;
+  ask<T>(m: string | null, key: string): Promise<T>;
+}
+
 /** The fake provider in its own process (fake-provider-process.ts), so its CPU is not counted as ours. */
-async function startProvider(): Promise<{ url: string; ask<T>(m: string, key: string): Promise<T>; close(): Promise<void> }> {
+async function startProvider(): Promise<Fake & { close(): Promise<void> }> {
   const child: ChildProcess = fork(new URL('./fake-provider-process.ts', import.meta.url), [], {
     execArgv: ['--import', 'tsx'], env: { ...process.env, FAKE_LATENCY_MS: String(LATENCY_MS) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -146,6 +154,85 @@ async function runItems(pool: pg.Pool, items: BenchItem[], owner: string | null)
   }
 }
 
+/** When each item's request reached the fake and when its answer left (null: not answered), by item id; then forgets them. */
+async function takeArrivals(fake: Fake): Promise<Map<string, [number, number | null]>> {
+  const arrivals = new Map(await fake.ask<[string, [number, number | null]][]>('arrivals', 'arrivals'));
+  await fake.ask('reset', 'reset');
+  return arrivals;
+}
+/** How late the fake itself answered, past LATENCY_MS: the model's side of the clock, not ours. */
+const modelLate = (arrivals: Map<string, [number, number | null]>) => p50([...arrivals.values()].map(([at, answered]) => answered! - at - LATENCY_MS));
+
+interface BareRound { perS: number; cpuMs: number; busy: number | null; afterMs: number; lateMs: number }
+interface ItemRound extends BareRound { slotMs: number; startUpMs: number; windDownMs: number; elu: number }
+
+/** The floor, measured beside each item round: n bare SDK calls, and the SDK's own after-call p50. */
+async function bareRound(fake: Fake): Promise<BareRound> {
+  const c0 = cpuTicks();
+  const cpu = process.cpuUsage();
+  const bare = await bareSdk(fake.url, ITEMS);
+  const cpuMs = cpuMsPer(cpu, ITEMS);
+  const busy = busySince(c0);
+  const arrivals = await takeArrivals(fake);
+  // The SDK's own way back: from the fake handing its answer to the socket to the bare SDK handing it over.
+  const afterMs = p50([...bare.returned].map(([id, at]) => at - arrivals.get(id)![1]!));
+  return { perS: bare.perS, cpuMs, busy, afterMs, lateMs: modelLate(arrivals) };
+}
+
+/** One run of ITEMS items through the worker, with the figures that say where its time went. */
+async function itemRound(pool: pg.Pool, fake: Fake, items: BenchItem[], owner: string | null, profileTo?: string): Promise<ItemRound> {
+  // BENCH_PROFILE=<file>: a CPU profile of this process during the last (warmest) item round only (open it in Chrome DevTools).
+  const profiler = profileTo ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
+  const elu0 = performance.eventLoopUtilization();
+  const c0 = cpuTicks();
+  const cpu = process.cpuUsage();
+  const { elapsedS, benchId, runId, startedAt } = await runItems(pool, items, owner);
+  const busy = busySince(c0);
+  const cpuMs = cpuMsPer(cpu, ITEMS);
+  const elu = performance.eventLoopUtilization(elu0).utilization;
+  if (profiler) writeFileSync(profileTo!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
+  const { rows } = await pool.query(`SELECT verdict, count(*)::int AS n FROM bench_items WHERE bench_run_id = $1 GROUP BY verdict`, [benchId]);
+  if (rows.length !== 1 || rows[0].verdict !== 'correct' || rows[0].n !== ITEMS) throw new Error(`unexpected verdicts: ${JSON.stringify(rows)}`);
+  // Our time per item outside the model call: each of the CONCURRENCY slots spent elapsed·C/N per item, of which
+  // LATENCY_MS was the model. Per item, the after-call share: from the fake handing its answer to the socket to the
+  // item's row starting to be written (recorded_at is the inserting statement's now()).
+  const { rows: rec } = await pool.query(`SELECT item_id, extract(epoch FROM recorded_at) * 1000 AS at FROM bench_items WHERE bench_run_id = $1`, [benchId]);
+  const arrivals = await takeArrivals(fake);
+  const afterMs = p50(rec.map((r) => Number(r.at) - arrivals.get(r.item_id)![1]!));
+  // The run's fixed costs, apart from the per-item path: enqueue to the first request at the model, and the last
+  // answer to the run recorded as finished (the scores computed, the run closed).
+  const { rows: [fin] } = await pool.query(`SELECT extract(epoch FROM finished_at) * 1000 AS at FROM runs WHERE id = $1`, [runId]);
+  const times = [...arrivals.values()];
+  return {
+    perS: ITEMS / elapsedS, cpuMs, busy, afterMs, lateMs: modelLate(arrivals), elu,
+    slotMs: (elapsedS * 1000 * CONCURRENCY) / ITEMS - LATENCY_MS,
+    startUpMs: Math.min(...times.map(([at]) => at)) - startedAt,
+    windDownMs: Number(fin.at) - Math.max(...times.map(([, answered]) => answered!)),
+  };
+}
+
+/** Code grading through the sandbox port, one reference solution after another. */
+async function codeGrades(grader: ReturnType<typeof createGraderPool>): Promise<number | null> {
+  if (CODE_GRADES <= 0) return null;
+  log(`code grading through the sandbox port: ${CODE_GRADES} reference solutions...`);
+  const code = bankDataset(loadBank()).items.filter((i) => i.kind === 'code');
+  const port = sandboxCodeGrader(grader);
+  const t0 = performance.now();
+  for (let i = 0; i < CODE_GRADES; i++) {
+    const item = code[i % code.length]!;
+    const r = await port.gradeCode({ itemId: item.id, cases: item.cases ?? [] }, loadBank().bySlug.get(item.id)!.solution!);
+    if (r.status !== 'passed') throw new Error(`${item.id}: reference solution graded ${r.status}`);
+  }
+  const perS = CODE_GRADES / ((performance.now() - t0) / 1000);
+  log(`  ${perS.toFixed(2)} grades/s (pool of 1)`);
+  return perS;
+}
+
 async function main(): Promise<void> {
   const server = process.env.BENCH_DATABASE_URL ? { adminUrl: process.env.BENCH_DATABASE_URL, stop: async () => {} } : await startTestPostgres();
   const admin = new pg.Client({ connectionString: server.adminUrl });
@@ -181,75 +268,46 @@ async function main(): Promise<void> {
     await runItems(pool, warmItems, owner);
   }
   await fake.ask('reset', 'reset');
-  log(`baseline: ${ITEMS} bare SDK calls at concurrency ${CONCURRENCY} (load average ${load()})...`);
-  const c0 = cpuTicks();
-  const cpuBare = process.cpuUsage();
-  const bare = await bareSdk(fake.url, ITEMS);
-  const baseline = bare.perS;
-  const bareCpuMs = cpuMsPer(cpuBare, ITEMS);
-  const baselineBusy = busySince(c0);
-  log(`  ${baseline.toFixed(0)} calls/s, cores busy ${pct(baselineBusy)}, this process's CPU ${bareCpuMs.toFixed(2)} ms per call`);
-  // The SDK's own way back: from the fake taking the request to the bare SDK handing over the answer, less the model's
-  // latency. The item path pays it too; it is part of its after-call figure.
-  const bareArrival = new Map(await fake.ask<[string, number][]>('arrivals', 'arrivals'));
-  const bareAfter = p50([...bare.returned].map(([id, at]) => at - bareArrival.get(id)! - LATENCY_MS));
-  log(`  the bare SDK's after-call p50 (the fake taking the request to the answer in hand, less ${LATENCY_MS} ms): ${bareAfter.toFixed(1)} ms`);
-  await fake.ask('reset', 'reset');
-  log(`${ITEMS} numeric items at concurrency ${CONCURRENCY}, model latency ${LATENCY_MS} ms (load average ${load()})...`);
-  // BENCH_PROFILE=<file>: a CPU profile of this process during the item phase only (open it in Chrome DevTools).
-  const profiler = process.env.BENCH_PROFILE ? new Session() : null;
-  if (profiler) {
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.start');
-  }
-  const elu0 = performance.eventLoopUtilization();
-  const cpu0 = cpuTicks();
-  const cpuItems = process.cpuUsage();
-  const { elapsedS, benchId, runId, startedAt } = await runItems(pool, items, owner);
-  const itemsBusy = busySince(cpu0);
-  const itemCpuMs = cpuMsPer(cpuItems, ITEMS);
-  const elu = performance.eventLoopUtilization(elu0).utilization;
-  if (profiler) writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
-  const { rows } = await pool.query(`SELECT verdict, count(*)::int AS n FROM bench_items WHERE bench_run_id = $1 GROUP BY verdict`, [benchId]);
-  if (rows.length !== 1 || rows[0].verdict !== 'correct' || rows[0].n !== ITEMS) throw new Error(`unexpected verdicts: ${JSON.stringify(rows)}`);
-  // Our time per item outside the model call: each of the CONCURRENCY slots spent elapsed·C/N per item, of which
-  // LATENCY_MS was the model. Per item, the after-call share is reported too: from the fake receiving the request to
-  // the row's write starting (recorded_at is the inserting statement's now()), minus the model's latency.
-  const { rows: rec } = await pool.query(`SELECT item_id, extract(epoch FROM recorded_at) * 1000 AS at FROM bench_items WHERE bench_run_id = $1`, [benchId]);
-  const arrival = new Map(await fake.ask<[string, number][]>('arrivals', 'arrivals'));
-  const afterCall = rec.map((r) => Number(r.at) - arrival.get(r.item_id)! - LATENCY_MS);
-  // The run's fixed costs, apart from the per-item path: enqueue to the first request at the model, and the last
-  // answer to the run recorded as finished (the scores computed, the run closed).
-  const { rows: [fin] } = await pool.query(`SELECT extract(epoch FROM finished_at) * 1000 AS at FROM runs WHERE id = $1`, [runId]);
-  const arrivals = [...arrival.values()];
-  const startUpMs = Math.min(...arrivals) - startedAt;
-  const windDownMs = Number(fin.at) - (Math.max(...arrivals) + LATENCY_MS);
-  const slotOverhead = (elapsedS * 1000 * CONCURRENCY) / ITEMS - LATENCY_MS;
-  const itemsPerS = ITEMS / elapsedS;
   const ideal = CONCURRENCY / (LATENCY_MS / 1000);
-  log(`  ${itemsPerS.toFixed(0)} items/s (ideal ${ideal}, bare SDK ${baseline.toFixed(0)}), ${(100 * itemsPerS / ideal).toFixed(1)}% of ideal, ${(100 * itemsPerS / baseline).toFixed(1)}% of the bare SDK; slot overhead ${slotOverhead.toFixed(1)} ms/item, after-call p50 ${p50(afterCall).toFixed(1)} ms; start-up ${startUpMs.toFixed(0)} ms, wind-down ${windDownMs.toFixed(0)} ms; cores busy ${pct(itemsBusy)}, this process's event loop busy ${pct(elu)} and CPU ${itemCpuMs.toFixed(2)} ms per item (load average ${load()})`);
-  await worker.shutdown();
-
-  log(`code grading through the sandbox port: ${CODE_GRADES} reference solutions...`);
-  const code = bankDataset(loadBank()).items.filter((i) => i.kind === 'code');
-  const port = sandboxCodeGrader(grader);
-  const t0 = performance.now();
-  for (let i = 0; i < CODE_GRADES; i++) {
-    const item = code[i % code.length]!;
-    const r = await port.gradeCode({ itemId: item.id, cases: item.cases ?? [] }, loadBank().bySlug.get(item.id)!.solution!);
-    if (r.status !== 'passed') throw new Error(`${item.id}: reference solution graded ${r.status}`);
+  // The host's speed drifts from minute to minute (the machine is shared): each round measures the bare SDK and then
+  // the item path back to back, so each ratio compares like with like, and the summary takes the median round.
+  const bare: BareRound[] = [];
+  const runs: ItemRound[] = [];
+  for (let r = 1; r <= ROUNDS; r++) {
+    log(`round ${r} of ${ROUNDS}: ${ITEMS} bare SDK calls, then ${ITEMS} numeric items, at concurrency ${CONCURRENCY}, model latency ${LATENCY_MS} ms (load average ${load()})...`);
+    const b = await bareRound(fake);
+    const i = await itemRound(pool, fake, items, owner, r === ROUNDS ? process.env.BENCH_PROFILE : undefined);
+    bare.push(b);
+    runs.push(i);
+    log(`  bare SDK: ${b.perS.toFixed(0)} calls/s, after-call p50 ${b.afterMs.toFixed(1)} ms, CPU ${b.cpuMs.toFixed(2)} ms per call, cores busy ${pct(b.busy)}`);
+    log(`  items: ${i.perS.toFixed(0)}/s, ${(100 * i.perS / ideal).toFixed(1)}% of ideal, ${(100 * i.perS / b.perS).toFixed(1)}% of the bare SDK; after-call p50 ${i.afterMs.toFixed(1)} ms, slot overhead ${i.slotMs.toFixed(1)} ms/item; start-up ${i.startUpMs.toFixed(0)} ms, wind-down ${i.windDownMs.toFixed(0)} ms; CPU ${i.cpuMs.toFixed(2)} ms per item, event loop busy ${pct(i.elu)}, cores busy ${pct(i.busy)}; the fake answered ${i.lateMs.toFixed(1)} ms late (p50)`);
   }
-  const gradesPerS = CODE_GRADES > 0 ? CODE_GRADES / ((performance.now() - t0) / 1000) : null;
-  if (gradesPerS !== null) log(`  ${gradesPerS.toFixed(2)} grades/s (pool of 1)`);
+  await worker.shutdown();
+  const gradesPerS = await codeGrades(grader);
   await grader.close();
   await fake.close();
   await pool.end();
   await admin.query('DROP DATABASE IF EXISTS bench_runs_bench WITH (FORCE)');
   await admin.end();
   await server.stop();
-  const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-  console.log(JSON.stringify({ items_per_s: round(itemsPerS), ideal_per_s: ideal, baseline_sdk_per_s: round(baseline), load_avg_1m: round(loadavg()[0]!), cores_busy: itemsBusy === null ? null : round(itemsBusy, 2), baseline_cores_busy: baselineBusy === null ? null : round(baselineBusy, 2), overhead_ms_p50: round(p50(afterCall)), overhead_ms_slot_mean: round(slotOverhead), baseline_after_call_ms_p50: round(bareAfter), cpu_ms_per_item: round(itemCpuMs, 2), baseline_cpu_ms_per_call: round(bareCpuMs, 2), start_up_ms: Math.round(startUpMs), wind_down_ms: Math.round(windDownMs), code_grades_per_s: gradesPerS === null ? null : round(gradesPerS, 2) }));
+  const mid = <T>(xs: T[], f: (x: T) => number | null) => {
+    const v = xs.map(f).filter((x): x is number => x !== null).sort((a, b) => a - b);
+    return v.length === 0 ? null : v[Math.floor(v.length / 2)]!;
+  };
+  const round = (n: number | null, d = 1) => (n === null ? null : Math.round(n * 10 ** d) / 10 ** d);
+  const perS = runs.map((i) => i.perS);
+  const after = runs.map((i) => i.afterMs);
+  log(`median of ${ROUNDS} rounds: ${mid(runs, (i) => i.perS)!.toFixed(0)} items/s (range ${Math.min(...perS).toFixed(0)}–${Math.max(...perS).toFixed(0)}; ideal ${ideal}, bare SDK ${mid(bare, (b) => b.perS)!.toFixed(0)}), after-call p50 ${mid(runs, (i) => i.afterMs)!.toFixed(1)} ms (range ${Math.min(...after).toFixed(1)}–${Math.max(...after).toFixed(1)}; the bare SDK's ${mid(bare, (b) => b.afterMs)!.toFixed(1)} ms)`);
+  console.log(JSON.stringify({
+    items_per_s: round(mid(runs, (i) => i.perS)), ideal_per_s: ideal, baseline_sdk_per_s: round(mid(bare, (b) => b.perS)), rounds: ROUNDS,
+    items_per_s_range: [round(Math.min(...perS)), round(Math.max(...perS))], load_avg_1m: round(loadavg()[0]!),
+    cores_busy: round(mid(runs, (i) => i.busy), 2), baseline_cores_busy: round(mid(bare, (b) => b.busy), 2),
+    overhead_ms_p50: round(mid(runs, (i) => i.afterMs)), overhead_ms_p50_range: [round(Math.min(...after)), round(Math.max(...after))],
+    overhead_ms_slot_mean: round(mid(runs, (i) => i.slotMs)), baseline_after_call_ms_p50: round(mid(bare, (b) => b.afterMs)),
+    model_late_ms_p50: round(mid(runs, (i) => i.lateMs)), cpu_ms_per_item: round(mid(runs, (i) => i.cpuMs), 2),
+    baseline_cpu_ms_per_call: round(mid(bare, (b) => b.cpuMs), 2), start_up_ms: round(mid(runs, (i) => i.startUpMs), 0),
+    wind_down_ms: round(mid(runs, (i) => i.windDownMs), 0), code_grades_per_s: round(gradesPerS, 2),
+  }));
 }
 
 main().catch((err) => {

@@ -13,6 +13,8 @@ export interface RecordedRequest {
   body: any;
   /** Date.now() when the request arrived: lets a test check a retry waited for retry-after. */
   at: number;
+  /** Date.now() once the answer was handed to the socket (unset while it waits, and for a hang). */
+  answeredAt?: number;
 }
 
 export interface ScriptedServer<Step> {
@@ -88,6 +90,7 @@ export async function startScriptedServer<Step extends { type: string; delayMs?:
           return;
         }
         responder.respond(step as Exclude<Step, CommonStep>, recorded, res);
+        recorded.answeredAt = Date.now();
       };
       const go = () => (step.delayMs ? void setTimeout(answer, step.delayMs) : answer());
       if (held) held.push(go);
