@@ -6,7 +6,7 @@
 import { createHash, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { getOrCreateSecret } from '../auth/secrets.js';
 import type { Queryable } from '../db/pool.js';
-import type { ItemRow } from './queries.js';
+import type { ItemRow } from './item-queries.js';
 
 export const BUNDLE_FORMAT = 'bench-export/1';
 

@@ -5,7 +5,7 @@
  */
 import type { Queryable } from '../db/pool.js';
 import { BANK_DATASET } from './dataset.js';
-import { latestModelTopicRates } from './queries.js';
+import { latestModelTopicRates } from './score-queries.js';
 
 export interface ModelRates {
   benchRunId: string;

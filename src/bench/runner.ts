@@ -13,7 +13,8 @@ import { callJudge, gradeFromJudge } from './judge-call.js';
 import type { JudgeSpec } from './judge.js';
 import { AdaptiveLimiter } from './limiter.js';
 import { itemEstimate, offlineBaseline, promptFor } from './prompts.js';
-import { recordBenchItems, recordConcurrency, setBenchState, type BenchRunRow, type ExtraSpend, type ItemRecord, type ItemWrite } from './queries.js';
+import { recordBenchItems, type ExtraSpend, type ItemRecord, type ItemWrite } from './item-queries.js';
+import { recordConcurrency, setBenchState, type BenchRunRow } from './queries.js';
 
 /** Item-level tries for a call the LLM layer gave up on with a retryable error (it has already retried inside). */
 const ITEM_TRIES = 3;

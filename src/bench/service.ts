@@ -15,7 +15,8 @@ import { compareRuns } from './compare.js';
 import { exportKey, itemsCsv, itemsJsonlText, signBundle } from './export.js';
 import { VERDICTS, type Verdict } from './grade.js';
 import { BENCH_RUN_KIND } from './kinds.js';
-import { countItemHistory, getBenchItem, getBenchRun, retireErroredItems, getBenchRuns, listBenchItems, listBenchItemsPage, listBenchRuns, type BenchRunRow, type ItemRow } from './queries.js';
+import { countItemHistory, getBenchItem, listBenchItems, listBenchItemsPage, retireErroredItems, type ItemRow } from './item-queries.js';
+import { getBenchRun, getBenchRuns, listBenchRuns, type BenchRunRow } from './queries.js';
 import { scoreRun, type RunScores } from './scores.js';
 
 async function benchFor(db: Queryable, id: string, user: CurrentUser): Promise<BenchRunRow> {

@@ -1,6 +1,7 @@
 /** What the machine sweeper needs to know about the runs named on live machines. */
 import { LIVENESS_LOCK_CLASS } from '../db/locks.js';
 import type { Queryable } from '../db/pool.js';
+import { numberOrNull } from '../db/values.js';
 
 export interface RunLease {
   id: string;
@@ -40,8 +41,7 @@ export async function remoteRunInfo(db: Queryable, runId: string): Promise<Remot
   });
   const r = rows[0];
   if (!r) return null;
-  const num = (v: string | null) => (v === null ? null : Number(v));
-  return { remote: r.remote, provider: r.provider, budgetUsd: num(r.budget_usd), estimateUsd: num(r.estimate_usd) };
+  return { remote: r.remote, provider: r.provider, budgetUsd: numberOrNull(r.budget_usd), estimateUsd: numberOrNull(r.estimate_usd) };
 }
 
 /**
@@ -171,8 +171,8 @@ const MACHINE_COLUMNS = `machine_id, run_id::text AS run_id, attempt, region, gu
 function toMachine(r: Record<string, any>): MachineRow {
   return {
     machineId: r.machine_id, runId: r.run_id, attempt: r.attempt, region: r.region, guest: r.guest, createdAt: r.created_at,
-    endKind: r.end_kind, exitCode: r.exit_code, seconds: r.seconds === null ? null : Number(r.seconds),
-    costUsd: r.cost_usd === null ? null : Number(r.cost_usd), destroyedAt: r.destroyed_at, states: r.states, ageS: r.age_s,
+    endKind: r.end_kind, exitCode: r.exit_code, seconds: numberOrNull(r.seconds),
+    costUsd: numberOrNull(r.cost_usd), destroyedAt: r.destroyed_at, states: r.states, ageS: r.age_s,
   };
 }
 

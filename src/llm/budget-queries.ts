@@ -4,6 +4,7 @@
  * on when a day ends, and a call is settled against the day it reserved on even if it finishes after midnight.
  */
 import type { Queryable } from '../db/pool.js';
+import { numberOrNull } from '../db/values.js';
 
 export interface Reservation {
   userId: string;
@@ -133,7 +134,7 @@ export async function listUsageToday(db: Queryable, defaultCap: number, opts: { 
     userId: r.user_id,
     email: r.email,
     displayName: r.display_name,
-    costUsdToday: r.cost === null ? null : Number(r.cost),
+    costUsdToday: numberOrNull(r.cost),
   }));
 }
 

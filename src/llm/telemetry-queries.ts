@@ -3,6 +3,7 @@
  * rows for the admin usage page.
  */
 import type { Queryable } from '../db/pool.js';
+import { numberOrNull } from '../db/values.js';
 import type { LlmErrorKind } from './errors.js';
 import { PRICE_TABLE } from './prices.js';
 import type { TokenUsage } from './types.js';
@@ -98,7 +99,7 @@ export async function listRecentCalls(db: Queryable, limit = 50): Promise<Recent
     outcome: r.outcome,
     errorKind: r.error_kind,
     totalTokens: Number(r.total_tokens),
-    costUsd: r.cost_usd === null ? null : Number(r.cost_usd),
+    costUsd: numberOrNull(r.cost_usd),
     latencyMs: r.latency_ms,
     attempts: r.attempts,
   }));

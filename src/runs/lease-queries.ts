@@ -16,6 +16,7 @@
  * can be prepared.
  */
 import type { Queryable } from '../db/pool.js';
+import { numberOrNull } from '../db/values.js';
 import { RUNS_CHANNEL, type ItemStatus } from './types.js';
 
 /** {"<id>": attempt}: batched statements read each run's fence from this (see the top of this file). */
@@ -213,7 +214,7 @@ export async function failRun(db: Queryable, f: FailInput): Promise<{ status: st
       f.backoff.maxMs,
     ],
   });
-  return rows[0] ? { status: rows[0].status, delayMs: rows[0].delay_ms === null ? null : Number(rows[0].delay_ms) } : null;
+  return rows[0] ? { status: rows[0].status, delayMs: numberOrNull(rows[0].delay_ms) } : null;
 }
 
 /** The handler stopped after a cancel request: the run ends `canceled`; its recorded items stay. */
