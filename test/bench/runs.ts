@@ -10,9 +10,9 @@
  * port, separately. The load average is printed beside the figures, and so is the share of all cores busy during
  * each phase: when it nears 100%, the machine is the limit. The fake provider runs in a process of its own, as a real
  * one would, and the rounds follow a warm-up of BENCH_WARMUP calls / items (connections opened, code compiled), as a
- * long-running worker is warm.
+ * long-running worker is warm; the warm-up run's own figures are printed as a fresh worker's.
  * Run: npm run bench:runs. Env: BENCH_DATABASE_URL (default: an embedded Postgres), BENCH_ITEMS, BENCH_CONCURRENCY,
- * BENCH_WARMUP (default 200), BENCH_ROUNDS (default 3), BENCH_CODE_GRADES (0 skips the code grading, for A/B rounds of
+ * BENCH_WARMUP (default 1000), BENCH_ROUNDS (default 3), BENCH_CODE_GRADES (0 skips the code grading, for A/B rounds of
  * the item path), BENCH_PROFILE=<file> (a CPU profile of this process during the last item round), BENCH_NO_OWNER=1
  * (runs with no owner, so no daily-cap reservation or settle: what the cap's writes cost).
  * Last line: {"items_per_s":…,"ideal_per_s":…,"overhead_ms_p50":…,"code_grades_per_s":…} (medians of the rounds)
@@ -46,7 +46,7 @@ const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const LATENCY_MS = 100;
 const CODE_GRADES = Number(process.env.BENCH_CODE_GRADES ?? 10);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const log = (m: string) => console.error(m);
 
@@ -167,11 +167,11 @@ interface BareRound { perS: number; cpuMs: number; busy: number | null; afterMs:
 interface ItemRound extends BareRound { slotMs: number; startUpMs: number; windDownMs: number; elu: number }
 
 /** The floor, measured beside each item round: n bare SDK calls, and the SDK's own after-call p50. */
-async function bareRound(fake: Fake): Promise<BareRound> {
+async function bareRound(fake: Fake, n: number): Promise<BareRound> {
   const c0 = cpuTicks();
   const cpu = process.cpuUsage();
-  const bare = await bareSdk(fake.url, ITEMS);
-  const cpuMs = cpuMsPer(cpu, ITEMS);
+  const bare = await bareSdk(fake.url, n);
+  const cpuMs = cpuMsPer(cpu, n);
   const busy = busySince(c0);
   const arrivals = await takeArrivals(fake);
   // The SDK's own way back: from the fake handing its answer to the socket to the bare SDK handing it over.
@@ -179,7 +179,7 @@ async function bareRound(fake: Fake): Promise<BareRound> {
   return { perS: bare.perS, cpuMs, busy, afterMs, lateMs: modelLate(arrivals) };
 }
 
-/** One run of ITEMS items through the worker, with the figures that say where its time went. */
+/** One run of `items` through the worker, with the figures that say where its time went. */
 async function itemRound(pool: pg.Pool, fake: Fake, items: BenchItem[], owner: string | null, profileTo?: string): Promise<ItemRound> {
   // BENCH_PROFILE=<file>: a CPU profile of this process during the last (warmest) item round only (open it in Chrome DevTools).
   const profiler = profileTo ? new Session() : null;
@@ -193,11 +193,11 @@ async function itemRound(pool: pg.Pool, fake: Fake, items: BenchItem[], owner: s
   const cpu = process.cpuUsage();
   const { elapsedS, benchId, runId, startedAt } = await runItems(pool, items, owner);
   const busy = busySince(c0);
-  const cpuMs = cpuMsPer(cpu, ITEMS);
+  const cpuMs = cpuMsPer(cpu, items.length);
   const elu = performance.eventLoopUtilization(elu0).utilization;
   if (profiler) writeFileSync(profileTo!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
   const { rows } = await pool.query(`SELECT verdict, count(*)::int AS n FROM bench_items WHERE bench_run_id = $1 GROUP BY verdict`, [benchId]);
-  if (rows.length !== 1 || rows[0].verdict !== 'correct' || rows[0].n !== ITEMS) throw new Error(`unexpected verdicts: ${JSON.stringify(rows)}`);
+  if (rows.length !== 1 || rows[0].verdict !== 'correct' || rows[0].n !== items.length) throw new Error(`unexpected verdicts: ${JSON.stringify(rows)}`);
   // Our time per item outside the model call: each of the CONCURRENCY slots spent elapsed·C/N per item, of which
   // LATENCY_MS was the model. Per item, the after-call share: from the fake handing its answer to the socket to the
   // item's row starting to be written (recorded_at is the inserting statement's now()).
@@ -209,8 +209,8 @@ async function itemRound(pool: pg.Pool, fake: Fake, items: BenchItem[], owner: s
   const { rows: [fin] } = await pool.query(`SELECT extract(epoch FROM finished_at) * 1000 AS at FROM runs WHERE id = $1`, [runId]);
   const times = [...arrivals.values()];
   return {
-    perS: ITEMS / elapsedS, cpuMs, busy, afterMs, lateMs: modelLate(arrivals), elu,
-    slotMs: (elapsedS * 1000 * CONCURRENCY) / ITEMS - LATENCY_MS,
+    perS: items.length / elapsedS, cpuMs, busy, afterMs, lateMs: modelLate(arrivals), elu,
+    slotMs: (elapsedS * 1000 * CONCURRENCY) / items.length - LATENCY_MS,
     startUpMs: Math.min(...times.map(([at]) => at)) - startedAt,
     windDownMs: Number(fin.at) - Math.max(...times.map(([, answered]) => answered!)),
   };
@@ -262,20 +262,23 @@ async function main(): Promise<void> {
   const worker = await startWorker({ pool, databaseUrl: url, config: config.worker, registry: createRegistry([handler]), log: silent, version: 'bench' });
 
   const owner = process.env.BENCH_NO_OWNER ? null : userId;
-  log(`warm-up: ${WARMUP} bare SDK calls and a run of ${WARMUP} items...`);
-  if (WARMUP > 0) {
-    await bareSdk(fake.url, WARMUP);
-    await runItems(pool, warmItems, owner);
-  }
-  await fake.ask('reset', 'reset');
   const ideal = CONCURRENCY / (LATENCY_MS / 1000);
+  // The warm-up is a fresh worker's first run; its figures are printed as such. The JIT keeps compiling for about two
+  // thousand calls (the bare SDK's CPU per call roughly halves), so the measured rounds start after it.
+  let cold: ItemRound | null = null;
+  if (WARMUP > 0) {
+    log(`warm-up: ${WARMUP} bare SDK calls and a run of ${WARMUP} items...`);
+    await bareRound(fake, WARMUP);
+    cold = await itemRound(pool, fake, warmItems, owner);
+    log(`  a fresh worker's first run: ${cold.perS.toFixed(0)} items/s, after-call p50 ${cold.afterMs.toFixed(1)} ms, CPU ${cold.cpuMs.toFixed(2)} ms per item`);
+  }
   // The host's speed drifts from minute to minute (the machine is shared): each round measures the bare SDK and then
   // the item path back to back, so each ratio compares like with like, and the summary takes the median round.
   const bare: BareRound[] = [];
   const runs: ItemRound[] = [];
   for (let r = 1; r <= ROUNDS; r++) {
     log(`round ${r} of ${ROUNDS}: ${ITEMS} bare SDK calls, then ${ITEMS} numeric items, at concurrency ${CONCURRENCY}, model latency ${LATENCY_MS} ms (load average ${load()})...`);
-    const b = await bareRound(fake);
+    const b = await bareRound(fake, ITEMS);
     const i = await itemRound(pool, fake, items, owner, r === ROUNDS ? process.env.BENCH_PROFILE : undefined);
     bare.push(b);
     runs.push(i);
@@ -307,6 +310,7 @@ async function main(): Promise<void> {
     model_late_ms_p50: round(mid(runs, (i) => i.lateMs)), cpu_ms_per_item: round(mid(runs, (i) => i.cpuMs), 2),
     baseline_cpu_ms_per_call: round(mid(bare, (b) => b.cpuMs), 2), start_up_ms: round(mid(runs, (i) => i.startUpMs), 0),
     wind_down_ms: round(mid(runs, (i) => i.windDownMs), 0), code_grades_per_s: round(gradesPerS, 2),
+    cold_items_per_s: round(cold?.perS ?? null), cold_overhead_ms_p50: round(cold?.afterMs ?? null),
   }));
 }
 
