@@ -131,7 +131,7 @@ async function bareSdk(url: string, n: number): Promise<{ perS: number; returned
  * Enqueues a benchmark run over `items` and waits until it has succeeded. Its time runs from just before the enqueue
  * to the run's finished_at as the worker recorded it (not to when this loop's poll noticed).
  */
-async function runItems(pool: pg.Pool, items: BenchItem[], owner: string | null): Promise<{ elapsedS: number; benchId: string; runId: string; startedAt: number }> {
+async function runItems(pool: pg.Pool, items: BenchItem[], owner: string | null): Promise<{ elapsedS: number; benchId: string; startedAt: number; finishedAt: number }> {
   const startedAt = Date.now();
   // One transaction, as src/bench/create.ts does: a warm worker would claim a run whose record is not there yet.
   const { runId, benchId } = await withTransaction(pool, async (client) => {
@@ -148,7 +148,7 @@ async function runItems(pool: pg.Pool, items: BenchItem[], owner: string | null)
     if (run && !['queued', 'running'].includes(run.status)) {
       if (run.status !== 'succeeded') throw new Error(`run ended ${run.status}: ${run.error?.message}`);
       const { rows: [fin] } = await pool.query(`SELECT extract(epoch FROM finished_at) * 1000 AS at FROM runs WHERE id = $1`, [runId]);
-      return { elapsedS: (Number(fin.at) - startedAt) / 1000, benchId, runId, startedAt };
+      return { elapsedS: (Number(fin.at) - startedAt) / 1000, benchId, startedAt, finishedAt: Number(fin.at) };
     }
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -191,7 +191,7 @@ async function itemRound(pool: pg.Pool, fake: Fake, items: BenchItem[], owner: s
   const elu0 = performance.eventLoopUtilization();
   const c0 = cpuTicks();
   const cpu = process.cpuUsage();
-  const { elapsedS, benchId, runId, startedAt } = await runItems(pool, items, owner);
+  const { elapsedS, benchId, startedAt, finishedAt } = await runItems(pool, items, owner);
   const busy = busySince(c0);
   const cpuMs = cpuMsPer(cpu, items.length);
   const elu = performance.eventLoopUtilization(elu0).utilization;
@@ -206,13 +206,12 @@ async function itemRound(pool: pg.Pool, fake: Fake, items: BenchItem[], owner: s
   const afterMs = p50(rec.map((r) => Number(r.at) - arrivals.get(r.item_id)![1]!));
   // The run's fixed costs, apart from the per-item path: enqueue to the first request at the model, and the last
   // answer to the run recorded as finished (the scores computed, the run closed).
-  const { rows: [fin] } = await pool.query(`SELECT extract(epoch FROM finished_at) * 1000 AS at FROM runs WHERE id = $1`, [runId]);
   const times = [...arrivals.values()];
   return {
     perS: items.length / elapsedS, cpuMs, busy, afterMs, lateMs: modelLate(arrivals), elu,
     slotMs: (elapsedS * 1000 * CONCURRENCY) / items.length - LATENCY_MS,
     startUpMs: Math.min(...times.map(([at]) => at)) - startedAt,
-    windDownMs: Number(fin.at) - Math.max(...times.map(([, answered]) => answered!)),
+    windDownMs: finishedAt - Math.max(...times.map(([, answered]) => answered!)),
   };
 }
 
@@ -220,12 +219,13 @@ async function itemRound(pool: pg.Pool, fake: Fake, items: BenchItem[], owner: s
 async function codeGrades(grader: ReturnType<typeof createGraderPool>): Promise<number | null> {
   if (CODE_GRADES <= 0) return null;
   log(`code grading through the sandbox port: ${CODE_GRADES} reference solutions...`);
-  const code = bankDataset(loadBank()).items.filter((i) => i.kind === 'code');
+  const bank = loadBank();
+  const code = bankDataset(bank).items.filter((i) => i.kind === 'code');
   const port = sandboxCodeGrader(grader);
   const t0 = performance.now();
   for (let i = 0; i < CODE_GRADES; i++) {
     const item = code[i % code.length]!;
-    const r = await port.gradeCode({ itemId: item.id, cases: item.cases ?? [] }, loadBank().bySlug.get(item.id)!.solution!);
+    const r = await port.gradeCode({ itemId: item.id, cases: item.cases ?? [] }, bank.bySlug.get(item.id)!.solution!);
     if (r.status !== 'passed') throw new Error(`${item.id}: reference solution graded ${r.status}`);
   }
   const perS = CODE_GRADES / ((performance.now() - t0) / 1000);
